@@ -1,0 +1,66 @@
+"""Error types and exit statuses shared by every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes; when several apply the largest wins."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    INPUT_PROBLEMS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem was found: a file, and optionally a line or a record index."""
+
+    path: str
+    line: int | None = None
+    record_index: int | None = None
+
+    def __str__(self) -> str:
+        text = self.path
+        if self.line is not None:
+            text += f":{self.line}"
+        if self.record_index is not None:
+            text += f" record {self.record_index}"
+        return text
+
+
+class AuditorError(Exception):
+    """Base of every error trailaudit raises on purpose."""
+
+    exit_status = ExitStatus.USAGE
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+
+class ConfigError(AuditorError):
+    """The configuration file or a command-line option is invalid."""
+
+
+class StoreError(AuditorError):
+    """The event store cannot be opened or is in an unexpected state."""
+
+
+class SourceError(AuditorError):
+    """A log source cannot be listed or read at all."""
+
+    exit_status = ExitStatus.INPUT_PROBLEMS
+
+
+class RunLockedError(AuditorError):
+    """Another run holds the store's run lock."""

@@ -1,0 +1,204 @@
+"""The normalized CloudTrail ``Event`` and the function that builds it from a raw record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from auditor.policy.text import PolicyText, read_policy_text
+from auditor.timeutil import parse_instant
+
+REQUIRED_FIELDS = ("eventID", "eventTime", "eventSource", "eventName")
+DOCUMENT_PARAMETERS = ("policyDocument", "assumeRolePolicyDocument")
+HIDDEN_USER_NAME = "HIDDEN_DUE_TO_SECURITY_REASONS"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who made a call, as CloudTrail's ``userIdentity`` describes it."""
+
+    type: str
+    arn: str | None = None
+    account_id: str | None = None
+    principal_id: str | None = None
+    user_name: str | None = None
+    session_issuer_arn: str | None = None
+    session_name: str | None = None
+    invoked_by: str | None = None
+    source_identity: str | None = None
+    access_key_id: str | None = None
+    mfa_authenticated: bool | None = None
+
+    @property
+    def principal_arn(self) -> str | None:
+        """The long-lived identity behind the call: the role of a session, else the ARN."""
+        return self.session_issuer_arn or self.arn
+
+    @property
+    def label(self) -> str:
+        """A short human name: the ARN, the invoking service or the type."""
+        return self.arn or self.invoked_by or (
+            f"account {self.account_id}" if self.account_id else self.type
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One CloudTrail record, normalized. ``raw`` keeps the record as delivered."""
+
+    event_id: str
+    time: datetime
+    source: str
+    name: str
+    region: str
+    account_id: str
+    actor: Actor
+    source_ip: str | None
+    user_agent: str | None
+    error_code: str | None
+    error_message: str | None
+    request: Mapping[str, Any] | None
+    response: Mapping[str, Any] | None
+    additional: Mapping[str, Any] | None
+    event_type: str | None
+    request_omitted: bool
+    documents: Mapping[str, PolicyText]
+    raw: Mapping[str, Any] = field(repr=False)
+    arrival: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        """CloudTrail marks a failed call by the presence of an error code or message."""
+        return self.error_code is not None or self.error_message is not None
+
+    @property
+    def service(self) -> str:
+        """The short service name: ``iam`` for ``iam.amazonaws.com``."""
+        return self.source.split(".", 1)[0]
+
+    def param(self, name: str) -> Any:
+        """A request parameter, or None when absent or when the request is empty."""
+        return self.request.get(name) if self.request else None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordProblem:
+    """Why a record could not become an ``Event``."""
+
+    reason: str
+    event_id: str | None = None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return None
+
+
+def _mapping(value: object) -> Mapping[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _mfa(attributes: Mapping[str, Any] | None) -> bool | None:
+    flag = _text(attributes.get("mfaAuthenticated")) if attributes else None
+    if flag is None:
+        return None
+    return flag.lower() == "true"
+
+
+def normalize_actor(identity: object) -> Actor:
+    """Build an ``Actor`` from ``userIdentity``; unknown shapes give an ``Unknown`` actor."""
+    data = _mapping(identity)
+    if data is None:
+        return Actor(type="Unknown")
+    context = _mapping(data.get("sessionContext")) or {}
+    issuer = _mapping(context.get("sessionIssuer")) or {}
+    attributes = _mapping(context.get("attributes"))
+    arn = _text(data.get("arn"))
+    actor_type = _text(data.get("type")) or "Unknown"
+    session_name = None
+    if arn and ":assumed-role/" in arn:
+        session_name = arn.rsplit("/", 1)[-1]
+    elif arn and ":federated-user/" in arn:
+        session_name = arn.rsplit("/", 1)[-1]
+    issuer_arn = _text(issuer.get("arn"))
+    return Actor(
+        type=actor_type,
+        arn=arn,
+        account_id=_text(data.get("accountId")),
+        principal_id=_text(data.get("principalId")),
+        user_name=_text(data.get("userName")) or _text(issuer.get("userName")),
+        session_issuer_arn=issuer_arn,
+        session_name=session_name,
+        invoked_by=_text(data.get("invokedBy")),
+        source_identity=_text(context.get("sourceIdentity")),
+        access_key_id=_text(data.get("accessKeyId")),
+        mfa_authenticated=_mfa(attributes),
+    )
+
+
+def _documents(request: Mapping[str, Any] | None, response: Mapping[str, Any] | None) -> dict[
+    str, PolicyText
+]:
+    found: dict[str, PolicyText] = {}
+    if request:
+        for name in DOCUMENT_PARAMETERS:
+            if name in request and request[name] is not None:
+                found[name] = read_policy_text(request[name])
+    role = _mapping(response.get("role")) if response else None
+    if role and "assumeRolePolicyDocument" not in found:
+        trust = role.get("assumeRolePolicyDocument")
+        if trust is not None:
+            found["assumeRolePolicyDocument"] = read_policy_text(trust)
+    return found
+
+
+def normalize_record(record: object, arrival: int | None = None) -> Event | RecordProblem:
+    """Turn one raw CloudTrail record into an ``Event``; never raises.
+
+    Anything that is not a CloudTrail record (wrong type, missing required field,
+    unreadable ``eventTime``) comes back as a ``RecordProblem`` with the reason.
+    """
+    if not isinstance(record, dict):
+        return RecordProblem(f"record is a {type(record).__name__}, not a JSON object")
+    event_id = _text(record.get("eventID"))
+    missing = [name for name in REQUIRED_FIELDS if not _text(record.get(name))]
+    if missing:
+        return RecordProblem(f"missing required field(s): {', '.join(missing)}", event_id)
+    assert event_id is not None
+    try:
+        time = parse_instant(str(record["eventTime"]))
+    except (ValueError, OverflowError):
+        return RecordProblem(f"malformed eventTime {str(record['eventTime'])[:64]!r}", event_id)
+    actor = normalize_actor(record.get("userIdentity"))
+    request = _mapping(record.get("requestParameters"))
+    response = _mapping(record.get("responseElements"))
+    omitted = bool(request and request.get("omitted") is True and "reason" in request)
+    account = _text(record.get("recipientAccountId")) or actor.account_id or "unknown"
+    return Event(
+        event_id=event_id,
+        time=time,
+        source=str(record["eventSource"]),
+        name=str(record["eventName"]),
+        region=_text(record.get("awsRegion")) or "unknown",
+        account_id=account,
+        actor=actor,
+        source_ip=_text(record.get("sourceIPAddress")),
+        user_agent=_text(record.get("userAgent")),
+        error_code=_text(record.get("errorCode")),
+        error_message=_text(record.get("errorMessage")),
+        request=None if omitted else request,
+        response=response,
+        additional=_mapping(record.get("additionalEventData")),
+        event_type=_text(record.get("eventType")),
+        request_omitted=omitted,
+        documents={} if omitted else _documents(request, response),
+        raw=record,
+        arrival=arrival,
+    )

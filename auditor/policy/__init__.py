@@ -1,0 +1,1 @@
+"""Policy documents: parsing, the IAM action database, trust classification and risk."""
