@@ -159,6 +159,11 @@ def _documents(request: Mapping[str, Any] | None, response: Mapping[str, Any] | 
     return found
 
 
+def missing_fields(record: Mapping[str, Any]) -> list[str]:
+    """The required CloudTrail fields that are absent or not non-empty strings."""
+    return [key for key in REQUIRED_FIELDS if not (isinstance(v := record.get(key), str) and v)]
+
+
 def normalize_record(record: object, arrival: int | None = None) -> Event | RecordProblem:
     """Turn one raw CloudTrail record into an ``Event``; never raises.
 
@@ -168,10 +173,10 @@ def normalize_record(record: object, arrival: int | None = None) -> Event | Reco
     if not isinstance(record, dict):
         return RecordProblem(f"record is a {type(record).__name__}, not a JSON object")
     event_id = _text(record.get("eventID"))
-    missing = [name for name in REQUIRED_FIELDS if not _text(record.get(name))]
+    missing = missing_fields(record)
     if missing:
         return RecordProblem(f"missing required field(s): {', '.join(missing)}", event_id)
-    assert event_id is not None
+    event_id = str(record["eventID"])
     try:
         time = parse_instant(str(record["eventTime"]))
     except (ValueError, OverflowError):

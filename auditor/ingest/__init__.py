@@ -1,0 +1,1 @@
+"""Ingest: read CloudTrail log files, keep the IAM-family records, store them."""

@@ -1,0 +1,57 @@
+"""From one parsed CloudTrail record to a storable ``EventRow``, with light validation.
+
+Full normalization happens when events are read back; here only what the store
+indexes is extracted, so the hot ingest loop stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from auditor.events import missing_fields
+from auditor.ingest.keep import KeepRule
+from auditor.store.event_store import EventRow, to_micros
+from auditor.timeutil import parse_instant
+
+
+class Skip:
+    """Marker for a record the keep rule does not want."""
+
+
+SKIP = Skip()
+
+
+def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow | Skip | str:
+    """Return the row to store, ``SKIP`` for an unwanted record, or a problem's reason."""
+    if not isinstance(record, dict):
+        return f"not a CloudTrail record: a JSON {type(record).__name__}"
+    source = record.get("eventSource")
+    name = record.get("eventName")
+    if isinstance(source, str) and isinstance(name, str) and not rule.keeps(source, name):
+        return SKIP
+    missing = missing_fields(record)
+    if missing:
+        return f"missing required field(s): {', '.join(missing)}"
+    try:
+        moment = parse_instant(str(record["eventTime"]))
+    except (ValueError, OverflowError):
+        return f"malformed eventTime {str(record['eventTime'])[:64]!r}"
+    identity = record.get("userIdentity")
+    identity = identity if isinstance(identity, dict) else {}
+    account = record.get("recipientAccountId") or identity.get("accountId") or "unknown"
+    actor_arn = identity.get("arn")
+    actor_type = identity.get("type")
+    return EventRow(
+        event_id=str(record["eventID"]),
+        event_time_us=to_micros(moment),
+        event_source=str(source),
+        event_name=str(name),
+        account_id=str(account),
+        region=str(record.get("awsRegion") or "unknown"),
+        actor_arn=actor_arn if isinstance(actor_arn, str) else None,
+        actor_type=actor_type if isinstance(actor_type, str) else None,
+        failed=bool(record.get("errorCode") or record.get("errorMessage")),
+        raw=raw if raw is not None else orjson.dumps(record),
+    )

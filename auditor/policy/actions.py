@@ -1,0 +1,209 @@
+"""The IAM action catalog: wildcard expansion, access levels and allowed-action sets.
+
+``allowed_actions`` is resource-agnostic: an Allow counts whatever its Resource and
+Condition, and only unconditional Deny statements on Resource ``*`` are subtracted. It
+answers "which actions could this principal call on something", not "on what".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from auditor.policy.document import PolicyDocument, Statement
+from auditor.policy.tables import TableSource, load_table
+
+CATALOG_TABLE = "iam_actions.json.gz"
+ACCESS_LEVELS = {
+    "L": "List",
+    "R": "Read",
+    "W": "Write",
+    "P": "Permissions management",
+    "T": "Tagging",
+}
+_LEVEL_LETTERS = {name: letter for letter, name in ACCESS_LEVELS.items()}
+_CACHE_LIMIT = 65_536
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDelta:
+    """Actions a change of policies made newly allowed, and those it took away."""
+
+    gained: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+class ActionCatalog:
+    """Every known ``service:Action`` with its access level; expands wildcards fast."""
+
+    def __init__(self, levels: Mapping[str, str], source: TableSource) -> None:
+        """``levels`` maps canonical ``service:Action`` names to access-level letters."""
+        self.source = source
+        self._levels = {action.lower(): letter for action, letter in levels.items()}
+        self._canonical = {action.lower(): action for action in levels}
+        self._all = frozenset(levels)
+        by_service: dict[str, dict[str, str]] = {}
+        for action in levels:
+            service = action.partition(":")[0].lower()
+            by_service.setdefault(service, {})[action.lower()] = action
+        self._by_service = by_service
+        self._service_all = {svc: frozenset(names.values()) for svc, names in by_service.items()}
+        self._expanded: dict[str, frozenset[str]] = {"*": self._all}
+        self._statement_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def all_actions(self) -> frozenset[str]:
+        """Every action in the catalog (precomputed)."""
+        return self._all
+
+    def services(self) -> frozenset[str]:
+        """Every service prefix, lowercase."""
+        return frozenset(self._by_service)
+
+    def canonical(self, action: str) -> str:
+        """The catalog spelling of an action; unknown actions keep theirs."""
+        return self._canonical.get(action.strip().lower(), action.strip())
+
+    def access_level(self, action: str) -> str | None:
+        """``List``, ``Read``, ``Write``, ``Permissions management`` or ``Tagging``."""
+        letter = self._levels.get(action.strip().lower())
+        return ACCESS_LEVELS[letter] if letter else None
+
+    def actions_with_access_level(self, level: str) -> frozenset[str]:
+        """Every action whose access level is ``level`` (full name, e.g. ``Read``)."""
+        return self._actions_with_letter(_LEVEL_LETTERS.get(level, level))
+
+    @functools.cache  # noqa: B019 - catalogs are few and live as long as the process
+    def _actions_with_letter(self, letter: str) -> frozenset[str]:
+        return frozenset(
+            self._canonical[action] for action, got in self._levels.items() if got == letter
+        )
+
+    def expand(self, pattern: str) -> frozenset[str]:
+        """Actions matching ``pattern`` (case-insensitive ``*`` and ``?``; ``*`` = all).
+
+        A literal action missing from the catalog expands to itself, so newer actions are
+        not lost; a pattern without ``service:`` (other than ``*``) matches nothing.
+        """
+        key = pattern.strip().lower()
+        hit = self._expanded.get(key)
+        if hit is None:
+            if len(self._expanded) >= _CACHE_LIMIT:
+                self._expanded = {"*": self._all}
+            hit = self._expanded[key] = self._expand(key, pattern.strip())
+        return hit
+
+    def _expand(self, key: str, original: str) -> frozenset[str]:
+        if key and set(key) == {"*"}:
+            return self._all
+        service, sep, name = key.partition(":")
+        if not sep or not service or not name:
+            return frozenset()
+        if _is_wildcard(service):
+            service_re = _wildcard_regex(service)
+            services = [svc for svc in self._by_service if service_re.fullmatch(svc)]
+        elif service in self._by_service:
+            services = [service]
+        else:
+            literal = not _is_wildcard(name)
+            return frozenset({f"{service}:{original.partition(':')[2]}"} if literal else ())
+        if set(name) == {"*"}:
+            return frozenset().union(*(self._service_all[svc] for svc in services))
+        if not _is_wildcard(name):
+            found = [self._by_service[svc].get(f"{svc}:{name}") for svc in services]
+            matches = {action for action in found if action}
+            if not matches and len(services) == 1:
+                matches = {f"{service}:{original.partition(':')[2]}"}
+            return frozenset(matches)
+        name_re = _wildcard_regex(name)
+        return frozenset(
+            canonical
+            for svc in services
+            for lowered, canonical in self._by_service[svc].items()
+            if name_re.fullmatch(lowered, len(svc) + 1)
+        )
+
+    def statement_actions(self, statement: Statement) -> frozenset[str]:
+        """The actions a statement names: Action expanded, or all minus NotAction."""
+        key = (statement.actions, statement.not_actions)
+        hit = self._statement_cache.get(key)
+        if hit is None:
+            if len(self._statement_cache) >= _CACHE_LIMIT:
+                self._statement_cache.clear()
+            hit = self._statement_cache[key] = self._statement_actions(statement)
+        return hit
+
+    def _statement_actions(self, statement: Statement) -> frozenset[str]:
+        if statement.not_actions:
+            excluded = self._union(statement.not_actions)
+            return self._all - excluded if excluded else self._all
+        return self._union(statement.actions)
+
+    def _union(self, patterns: Iterable[str]) -> frozenset[str]:
+        sets = [self.expand(pattern) for pattern in patterns]
+        if any(found is self._all for found in sets):
+            return self._all
+        if len(sets) == 1:
+            return sets[0]
+        return frozenset().union(*sets)
+
+
+def _is_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+@functools.lru_cache(maxsize=4096)
+def _wildcard_regex(pattern: str) -> re.Pattern[str]:
+    parts = (".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@functools.cache
+def load_action_catalog() -> ActionCatalog:
+    """The shipped action catalog (loaded once per process)."""
+    table = load_table(CATALOG_TABLE)
+    levels: dict[str, str] = {}
+    for service, actions in table["services"].items():
+        for name, letter in actions.items():
+            levels[f"{service}:{name}"] = letter
+    return ActionCatalog(levels, TableSource.from_header(table.get("source")))
+
+
+def allowed_actions(
+    documents: Iterable[PolicyDocument], catalog: ActionCatalog | None = None
+) -> frozenset[str]:
+    """Actions allowed by any Allow, minus unconditional Deny on Resource ``*``.
+
+    Resource-agnostic: an Allow counts whatever its Resource or Condition.
+    """
+    catalog = catalog or load_action_catalog()
+    allowed: set[str] = set()
+    denied: set[str] = set()
+    for document in documents:
+        for statement in document.statements:
+            if statement.is_allow:
+                allowed |= catalog.statement_actions(statement)
+            elif is_unconditional_deny_on_all(statement):
+                denied |= catalog.statement_actions(statement)
+    return frozenset(allowed - denied) if denied else frozenset(allowed)
+
+
+def is_unconditional_deny_on_all(statement: Statement) -> bool:
+    """Whether a statement is a Deny with no Condition whose Resource covers everything."""
+    return statement.is_deny and not statement.conditions and statement.covers_all_resources
+
+
+def action_delta(
+    before: Iterable[PolicyDocument],
+    after: Iterable[PolicyDocument],
+    catalog: ActionCatalog | None = None,
+) -> ActionDelta:
+    """Actions gained and lost between two sets of policies (sorted)."""
+    catalog = catalog or load_action_catalog()
+    old = allowed_actions(before, catalog)
+    new = allowed_actions(after, catalog)
+    return ActionDelta(gained=tuple(sorted(new - old)), lost=tuple(sorted(old - new)))

@@ -1,0 +1,1 @@
+"""Where CloudTrail log files come from: one module per kind behind one interface."""

@@ -1,0 +1,63 @@
+"""Opening the SQLite database and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from auditor.errors import StoreError
+from auditor.store.migrations import MIGRATIONS, Migration
+
+
+def _applied(connection: sqlite3.Connection) -> set[int]:
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(number INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+    )
+    return {row[0] for row in connection.execute("SELECT number FROM schema_migrations")}
+
+
+def apply_migrations(
+    connection: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> list[int]:
+    """Apply pending migrations, each in one transaction with its record; return their numbers."""
+    done = _applied(connection)
+    newly: list[int] = []
+    for migration in sorted(migrations, key=lambda m: m.number):
+        if migration.number in done:
+            continue
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            if migration.number in _applied(connection):
+                connection.execute("ROLLBACK")
+                continue
+            for statement in migration.sql.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_migrations (number, name) VALUES (?, ?)",
+                (migration.number, migration.name),
+            )
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise StoreError(f"migration {migration.number} ({migration.name}) failed: {exc}")
+        newly.append(migration.number)
+    return newly
+
+
+def open_database(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) the store in WAL mode with its schema up to date."""
+    target = Path(path)
+    if str(path) != ":memory:":
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(str(target), isolation_level=None, timeout=30.0)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        apply_migrations(connection)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the store: {exc}") from None
+    return connection
