@@ -135,7 +135,7 @@ class Recorder:
         error: tuple[str | None, str] | None = None,
         additional: dict[str, Any] | None = None,
         resources: list[dict[str, str]] | None = None,
-        shared: bool = False,
+        shared: bool | str = False,
         tls_host: str | None = None,
         event_type: str = "AwsApiCall",
         category: str = "Management",
@@ -176,7 +176,9 @@ class Recorder:
         record["eventType"] = event_type
         record["managementEvent"] = category == "Management"
         record["recipientAccountId"] = account
-        if shared:
+        if isinstance(shared, str):
+            record["sharedEventID"] = shared
+        elif shared:
             record["sharedEventID"] = stable_uuid(f"{self.scope}:shared:{number}")
         if vpce is not None:
             record["vpcEndpointId"] = vpce

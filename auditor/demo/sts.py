@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,7 +86,7 @@ def assume_role_with_saml(
 ) -> Record:
     """Identity Center federating a user into a permission-set role (console access)."""
     provider_arn = f"arn:aws:iam::{account}:saml-provider/{SSO_PROVIDER}"
-    name_qualifier = unique_id("", f"saml-nq:{account}")[:28] + "="
+    name_qualifier = base64.b64encode(hashlib.sha1(f"nq:{account}".encode()).digest()).decode()
     identity = {
         "type": "SAMLUser",
         "principalId": f"{name_qualifier}:{person}",

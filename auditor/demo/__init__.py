@@ -1,0 +1,1 @@
+"""Bundled, offline demo scenario (filled in by scenario.py)."""
