@@ -152,6 +152,11 @@ class ActionCatalog:
         return frozenset().union(*sets)
 
 
+def action_matches(pattern: str, action: str) -> bool:
+    """Whether an Action pattern (``*`` and ``?`` wildcards) matches one action name."""
+    return _wildcard_regex(pattern.strip().lower()).fullmatch(action.lower()) is not None
+
+
 def _is_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 

@@ -67,7 +67,10 @@ class Statement:
         if self.sid is not None:
             out["Sid"] = self.sid
         out["Effect"] = self.effect
-        for name, principals in (("Principal", self.principals), ("NotPrincipal", self.not_principals)):
+        for name, principals in (
+            ("Principal", self.principals),
+            ("NotPrincipal", self.not_principals),
+        ):
             if principals:
                 out[name] = _principals_to_json(principals)
         for name, values in (
@@ -125,9 +128,7 @@ def parse_policy(value: object) -> PolicyDocument | None:
         raw_statements = [raw_statements]
     if not isinstance(raw_statements, list):
         return None
-    statements = tuple(
-        _parse_statement(raw) for raw in raw_statements if isinstance(raw, dict)
-    )
+    statements = tuple(_parse_statement(raw) for raw in raw_statements if isinstance(raw, dict))
     version = document.get("Version")
     return PolicyDocument(version if isinstance(version, str) else None, statements)
 
@@ -179,8 +180,9 @@ def _principals(value: object) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     for raw_kind, raw_values in value.items():
         kind = _PRINCIPAL_KIND_BY_LOWER.get(str(raw_kind).lower(), str(raw_kind))
-        for item in _strings(raw_values):
-            out.append((kind, _aws_principal(item) if kind == "AWS" else item))
+        out.extend(
+            (kind, _aws_principal(item) if kind == "AWS" else item) for item in _strings(raw_values)
+        )
     return tuple(out)
 
 

@@ -1,0 +1,1 @@
+"""Built-in checks: one folder per check, and the shared tables in ``checks.data``."""
