@@ -37,8 +37,6 @@ MIGRATIONS: tuple[Migration, ...] = (
             raw BLOB NOT NULL
         );
         CREATE INDEX events_time ON events (event_time_us);
-        CREATE INDEX events_name ON events (event_name, event_time_us);
-        CREATE INDEX events_actor ON events (actor_arn);
         CREATE TABLE files (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             location TEXT NOT NULL UNIQUE,

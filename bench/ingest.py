@@ -1,0 +1,108 @@
+"""Ingest throughput against the decompression floor, measured in the same run.
+
+Generates (or reuses) a synthetic corpus in the S3 layout, then measures:
+  floor   every file read and gunzipped with isal, output presized from the gzip
+          trailer, on all cores (the physical limit of any ingest);
+  ingest  ``trailaudit ingest`` end to end into a new database, in a subprocess.
+Prints MB/s of compressed input, records/s, peak memory and the ratio to the floor.
+
+    python bench/ingest.py --mb 200            # corpus size in MB of gzip
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from isal import isal_zlib
+
+from auditor.testing.corpus import CorpusSpec, write_corpus
+
+
+def _inflate(path: str) -> int:
+    data = Path(path).read_bytes()
+    size = int.from_bytes(data[-4:], "little")
+    return len(isal_zlib.decompress(data, 31, size + 1))
+
+
+def measure_floor(files: list[str], workers: int) -> float:
+    """Seconds to read and gunzip every file with presized isal on ``workers`` processes."""
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for _ in pool.imap_unordered(_inflate, files, chunksize=8):
+            pass
+    return time.perf_counter() - started
+
+
+def measure_ingest(corpus: Path, workers: int) -> tuple[float, int]:
+    """Seconds and peak RSS (KiB) of ``trailaudit ingest`` into a new database."""
+    with tempfile.TemporaryDirectory() as scratch:
+        config = Path(scratch) / "config.toml"
+        config.write_text(f"[ingest]\nworkers = {workers}\n", encoding="utf-8")
+        command = [
+            sys.executable, "-m", "auditor", "--config", str(config),
+            "--db", str(Path(scratch) / "bench.db"), "-q", "ingest", str(corpus),
+        ]  # fmt: skip
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, peak
+
+
+def main() -> None:
+    """Generate the corpus if needed, measure, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mb", type=float, default=100.0, help="corpus size, MB of gzip")
+    parser.add_argument("--dir", type=Path, default=Path("bench/out/corpus"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the corpus afterwards")
+    args = parser.parse_args()
+    corpus: Path = args.dir / f"{args.mb:g}mb"
+    if not corpus.exists():
+        started = time.perf_counter()
+        stats = write_corpus(corpus, CorpusSpec(total_mb=args.mb))
+        print(
+            f"generated {stats.files:,} files, {stats.records:,} records "
+            f"({stats.iam_records / stats.records:.1%} IAM family) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    files = sorted(str(p) for p in corpus.rglob("*.json.gz"))
+    size_mb = sum(os.path.getsize(f) for f in files) / 1e6
+    records = sum(1 for _ in [])  # counted by ingest itself below
+    floors, ingests, peaks = [], [], []
+    for _ in range(args.repeat):
+        floors.append(measure_floor(files, args.workers))
+        seconds, peak = measure_ingest(corpus, args.workers)
+        ingests.append(seconds)
+        peaks.append(peak)
+    floor, ingest = sorted(floors)[len(floors) // 2], sorted(ingests)[len(ingests) // 2]
+    records = _count_records(files[:50]) * len(files) / min(len(files), 50)
+    print(f"corpus: {len(files):,} files, {size_mb:,.1f} MB gzip, ~{records:,.0f} records")
+    print(f"workers: {args.workers}, runs: {args.repeat} (median shown)")
+    print(f"floor  (isal presized): {floor:6.2f} s  {size_mb / floor:7.1f} MB/s")
+    print(
+        f"ingest (end to end):    {ingest:6.2f} s  {size_mb / ingest:7.1f} MB/s"
+        f"  {records / ingest:,.0f} records/s  peak RSS {max(peaks) / 1024:,.0f} MiB"
+    )
+    print(f"ratio to floor: {floor / ingest:.2f}x  (target >= 0.60x)")
+    if not args.keep:
+        shutil.rmtree(corpus)
+
+
+def _count_records(files: list[str]) -> int:
+    marker = b'{"eventVersion":'
+    return sum(isal_zlib.decompress(Path(f).read_bytes(), 31).count(marker) for f in files)
+
+
+if __name__ == "__main__":
+    main()
