@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from auditor.demo.baseline import AccountSpec, PolicySpec, RoleSpec
+from auditor.demo.baseline import AccountSpec, GroupSpec, PolicySpec, RoleSpec, UserSpec
 from auditor.demo.ids import unique_id
 from auditor.demo.org import policy_arn, role_arn, user_arn
 
@@ -120,9 +120,8 @@ def authorization_details(spec: AccountSpec) -> dict[str, Any]:
         }
         for group in spec.groups
     ]
-    attached = [
-        arn for holder in (*spec.users, *spec.groups, *spec.roles) for arn in holder.attached
-    ]
+    holders: list[UserSpec | GroupSpec | RoleSpec] = [*spec.users, *spec.groups, *spec.roles]
+    attached = [arn for holder in holders for arn in holder.attached]
     return {
         "UserDetailList": users,
         "GroupDetailList": groups,

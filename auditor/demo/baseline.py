@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auditor.demo import documents as d
-from auditor.demo.ids import unique_id
 from auditor.demo.org import (
     DEV,
     MANAGEMENT,
@@ -21,7 +20,6 @@ from auditor.demo.org import (
     policy_arn,
     role_arn,
     sso_role_name,
-    user_arn,
 )
 
 Document = dict[str, Any]

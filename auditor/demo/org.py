@@ -54,7 +54,10 @@ CLI_AGENT = (
     "md/pyimpl#CPython cfg/retry-mode#standard md/installer#source prompt/off "
     "md/command#{command}"
 )
-BOTO_AGENT = "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#5.10.227 md/arch#x86_64 lang/python#3.11.10 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36"
+BOTO_AGENT = (
+    "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#5.10.227 md/arch#x86_64 "
+    "lang/python#3.11.10 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36"
+)
 DATADOG_AGENT = "aws-sdk-go/1.55.5 (go1.22.7; linux; amd64) datadog-aws-integration"
 CONSOLE_AGENT = "AWS Internal"
 

@@ -1,4 +1,4 @@
-"""STS and sign-in records shared by several themes: AssumeRole*, GetCallerIdentity, ConsoleLogin."""
+"""STS and sign-in records shared by themes: AssumeRole*, GetCallerIdentity, ConsoleLogin."""
 
 from __future__ import annotations
 
@@ -43,8 +43,10 @@ def assume_role(
     external_id: str | None = None,
     tls: bool = True,
     late_by: timedelta | None = None,
+    recipient: str | None = None,
+    shared_id: str | None = None,
 ) -> Record:
-    """An AssumeRole as the role owner's account logs it (one record per call)."""
+    """One copy of an AssumeRole: the role owner's (default) or the caller's (`recipient`)."""
     request: dict[str, Any] = {
         "roleArn": role_arn(account, role, path),
         "roleSessionName": session,
@@ -68,14 +70,14 @@ def assume_role(
         source="sts.amazonaws.com",
         name="AssumeRole",
         region=region,
-        account=account,
+        account=recipient or account,
         ip=ip,
         agent=agent,
         request=request,
         response=response,
         read_only=True,
         resources=role_resource(account, role, path),
-        shared=True,
+        shared=shared_id or True,
         tls_host=host if tls else None,
         late_by=late_by,
     )
