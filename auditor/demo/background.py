@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from auditor.demo.documents import DATADOG_EXTERNAL_ID
-from auditor.demo.envelope import Recorder, aws_account, aws_service, sso_session
+from auditor.demo.envelope import Recorder, aws_account, aws_service, iam_user, sso_session
 from auditor.demo.iamcalls import Caller, read
 from auditor.demo.ids import access_key_id, short_hex, unique_id
 from auditor.demo.org import (
@@ -26,6 +26,7 @@ from auditor.demo.org import (
     DEMO_WINDOW,
     DEV,
     MANAGEMENT,
+    OFFICE_IPS,
     PEOPLE,
     PROD,
     policy_arn,
@@ -35,6 +36,7 @@ from auditor.demo.pipelines import terraform_run
 from auditor.demo.routine import GLUE_ROLE, RECONCILE_ROLE, RESIZER_ROLE
 from auditor.demo.sts import assume_role, assume_role_with_saml, console_login
 from auditor.demo.sts import get_caller_identity as caller_identity
+from auditor.timeutil import format_instant
 
 START, END = DEMO_WINDOW
 INTRUSION_DAY = 12
@@ -213,6 +215,31 @@ def _sign_ins(rec: Recorder, rng: random.Random) -> None:
                     )
 
 
+def _alice(rec: Recorder, rng: random.Random) -> None:
+    """`alice`, a legacy IAM user in prod, signs in from the office now and then (no MFA)."""
+    for day in (3, 5, 10):
+        at = _d(day, 15, rng.randrange(60)).replace(second=rng.randrange(60))
+        identity = iam_user(PROD, "alice", "")
+        console_login(
+            rec,
+            at=at,
+            identity=identity,
+            account=PROD,
+            region="us-east-1",
+            ip=OFFICE_IPS[4],
+            agent=BROWSER_AGENTS[2],
+            mfa_used=False,
+        )
+        session = {**identity, "accessKeyId": access_key_id("ASIA", f"alice:{day}")}
+        session["sessionContext"] = {
+            "sessionIssuer": {},
+            "webIdFederationData": {},
+            "attributes": {"creationDate": format_instant(at), "mfaAuthenticated": "false"},
+        }
+        console = Caller(session, PROD, OFFICE_IPS[4], "AWS Internal", tls=False, console=True)
+        read(rec, console, at + timedelta(minutes=3), "ListRoles")
+
+
 DRIFT_READS = {
     PROD: (
         ("GetRole", "orders-api-lambda"),
@@ -250,5 +277,6 @@ def build_background() -> Recorder:
     _services(rec, rng)
     _datadog(rec, rng)
     _sign_ins(rec, rng)
+    _alice(rec, rng)
     _drift_checks(rec, rng)
     return rec
