@@ -1,0 +1,1 @@
+"""Tests of the policy library (auditor.policy) and its shipped tables."""
