@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from auditor.demo.baseline import AccountSpec, GroupSpec, PolicySpec, RoleSpec, UserSpec
@@ -78,13 +78,13 @@ def _policy(account: str, spec: PolicySpec, attachments: int) -> dict[str, Any]:
         "IsAttachable": True,
         "Description": spec.description,
         "CreateDate": cli_time(spec.created),
-        "UpdateDate": cli_time(spec.created.replace(month=spec.created.month + count - 1)),
+        "UpdateDate": cli_time(spec.created + timedelta(days=30 * (count - 1))),
         "PolicyVersionList": [
             {
                 "Document": doc,
                 "VersionId": f"v{number}",
                 "IsDefaultVersion": number == count,
-                "CreateDate": cli_time(spec.created.replace(month=spec.created.month + number - 1)),
+                "CreateDate": cli_time(spec.created + timedelta(days=30 * (number - 1))),
             }
             for number, doc in sorted(enumerate(spec.versions, 1), reverse=True)
         ],

@@ -151,7 +151,9 @@ def _management() -> AccountSpec:
             ),
             RoleSpec(
                 "security-audit",
-                d.account_trust(role_arn(MANAGEMENT, sso_role_name(MANAGEMENT, "ReadOnlyAccess"))),
+                d.account_trust(
+                    role_arn(MANAGEMENT, sso_role_name(MANAGEMENT, "ReadOnlyAccess"), SSO_ROLE_PATH)
+                ),
                 (aws_policy("SecurityAudit"), policy_arn(MANAGEMENT, "cost-reporting")),
             ),
         ),
