@@ -44,6 +44,7 @@ class IngestSettings:
     max_inflated_mb: int = 1024
     workers: int = 0
     delivery_margin_hours: int = 24
+    commit_every_files: int = 256
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,10 @@ class Actor:
     @property
     def label(self) -> str:
         """A short human name: the ARN, the invoking service or the type."""
-        return self.arn or self.invoked_by or (
-            f"account {self.account_id}" if self.account_id else self.type
+        return (
+            self.arn
+            or self.invoked_by
+            or (f"account {self.account_id}" if self.account_id else self.type)
         )
 
 
@@ -123,9 +125,7 @@ def normalize_actor(identity: object) -> Actor:
     arn = _text(data.get("arn"))
     actor_type = _text(data.get("type")) or "Unknown"
     session_name = None
-    if arn and ":assumed-role/" in arn:
-        session_name = arn.rsplit("/", 1)[-1]
-    elif arn and ":federated-user/" in arn:
+    if (arn and ":assumed-role/" in arn) or (arn and ":federated-user/" in arn):
         session_name = arn.rsplit("/", 1)[-1]
     issuer_arn = _text(issuer.get("arn"))
     return Actor(
@@ -143,9 +143,9 @@ def normalize_actor(identity: object) -> Actor:
     )
 
 
-def _documents(request: Mapping[str, Any] | None, response: Mapping[str, Any] | None) -> dict[
-    str, PolicyText
-]:
+def _documents(
+    request: Mapping[str, Any] | None, response: Mapping[str, Any] | None
+) -> dict[str, PolicyText]:
     found: dict[str, PolicyText] = {}
     if request:
         for name in DOCUMENT_PARAMETERS:

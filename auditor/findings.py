@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from auditor.events import Event
@@ -44,7 +44,7 @@ CATEGORIES = (
 CHANGE_KINDS = ("added", "removed", "modified")
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How urgent a finding is, from ``info`` to ``critical``."""
 
     INFO = "info"
@@ -77,7 +77,9 @@ class ActorInfo:
     def from_event(cls, event: Event, country: str | None = None) -> ActorInfo:
         """Who made this event's call, and from where."""
         return cls(
-            arn=event.actor.arn or event.actor.invoked_by or (
+            arn=event.actor.arn
+            or event.actor.invoked_by
+            or (
                 f"arn:aws:iam::{event.actor.account_id}:root"
                 if event.actor.type == "AWSAccount" and event.actor.account_id
                 else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,15 @@ from auditor.errors import ConfigError
 from auditor.store.event_store import EventStore
 from auditor.timeutil import Clock, parse_instant, system_clock
 
+PIPE_WIDTH = 240
+
+
+def _console(stderr: bool) -> Console:
+    """A rich console; wide when writing to a pipe or file, so tables stay whole."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else PIPE_WIDTH
+    return Console(stderr=stderr, soft_wrap=True, width=width)
+
 
 @dataclass
 class AppContext:
@@ -24,8 +34,8 @@ class AppContext:
     verbose: bool = False
     quiet: bool = False
     clock: Clock = system_clock
-    out: Console = field(default_factory=lambda: Console(soft_wrap=True))
-    err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    out: Console = field(default_factory=lambda: _console(stderr=False))
+    err: Console = field(default_factory=lambda: _console(stderr=True))
     _store: EventStore | None = None
 
     def store(self) -> EventStore:
@@ -49,7 +59,7 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-class InstantType(click.ParamType):
+class InstantType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """An ISO 8601 time on the command line (a date alone means its start, UTC)."""
 
     name = "TIME"

@@ -10,10 +10,10 @@ from rich.table import Table
 
 from auditor.cli.context import INSTANT, AppContext, pass_app
 from auditor.cli.progress import IngestProgressView
+from auditor.config import SourceSettings
 from auditor.ingest.pipeline import IngestSummary, ingest_files
 from auditor.sources.layout import Window
 from auditor.sources.resolve import list_all, sources_for_targets
-from auditor.config import SourceSettings
 
 
 def summary_table(summary: IngestSummary) -> Table:

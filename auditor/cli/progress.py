@@ -6,7 +6,7 @@ import time
 from types import TracebackType
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from auditor.ingest.select import Selection
 from auditor.sources.interface import LogFile
@@ -27,7 +27,7 @@ class IngestProgressView:
         self.started = time.monotonic()
         self.logged = self.started
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> IngestProgressView:
         if self.enabled and self.console.is_terminal:

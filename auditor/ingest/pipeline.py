@@ -23,7 +23,6 @@ from auditor.ingest.select import Selection, select_records
 from auditor.sources.interface import LogFile, SkippedFile, read_log_file
 from auditor.store.event_store import EventStore, InputProblem, StoredFile
 
-BATCH_FILES = 256
 BATCH_SECONDS = 1.0
 SMALL_JOB_FILES = 8
 
@@ -190,7 +189,10 @@ def ingest_files(
             batch.append((log_file, selection))
             if progress is not None:
                 progress.file_done(log_file, selection)
-            if len(batch) >= BATCH_FILES or time.monotonic() - flushed > BATCH_SECONDS:
+            if (
+                len(batch) >= settings.commit_every_files
+                or time.monotonic() - flushed > BATCH_SECONDS
+            ):
                 _store_batch(store, batch, summary)
                 batch, flushed = [], time.monotonic()
         if batch:

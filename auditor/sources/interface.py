@@ -52,7 +52,7 @@ def read_log_file(log_file: LogFile) -> bytes:
     """The raw bytes of a log file, by its kind's reader (loaded on first use)."""
     if log_file.kind not in _READERS:
         if log_file.kind == "s3":
-            import auditor.sources.s3  # noqa: F401  (registers the reader)
+            import auditor.sources.s3
         elif log_file.kind == "local":
             import auditor.sources.local  # noqa: F401
     try:

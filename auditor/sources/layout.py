@@ -8,6 +8,7 @@ delivered hours after.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +20,10 @@ _PATH = re.compile(
 _STAMP = re.compile(r"_(\d{8}T\d{4,6}Z)")
 EARLY_MARGIN = timedelta(minutes=15)
 LOG_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
-SKIPPED_KINDS = {"CloudTrail-Digest": "CloudTrail digest file", "CloudTrail-Insight": "CloudTrail Insights file"}
+SKIPPED_KINDS = {
+    "CloudTrail-Digest": "CloudTrail digest file",
+    "CloudTrail-Insight": "CloudTrail Insights file",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +50,8 @@ def read_layout(path: str) -> LayoutInfo | None:
     if stamp:
         text = stamp[-1]
         pattern = "%Y%m%dT%H%M%SZ" if len(text) == 16 else "%Y%m%dT%H%MZ"
-        try:
+        with contextlib.suppress(ValueError):
             delivered = datetime.strptime(text, pattern).replace(tzinfo=UTC)
-        except ValueError:
-            pass
     return LayoutInfo(match["account"], match["region"], match["kind"], delivered, match["org"])
 
 

@@ -65,9 +65,12 @@ class LocalSource:
 
     @staticmethod
     def _windowed(item: LogFile | SkippedFile, window: Window) -> LogFile | SkippedFile:
-        if isinstance(item, LogFile) and item.layout is not None:
-            if not window.admits_delivery(item.layout.delivered_at):
-                return SkippedFile(item.location, "delivered outside the window")
+        if (
+            isinstance(item, LogFile)
+            and item.layout is not None
+            and not window.admits_delivery(item.layout.delivered_at)
+        ):
+            return SkippedFile(item.location, "delivered outside the window")
         return item
 
 

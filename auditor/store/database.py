@@ -42,7 +42,8 @@ def apply_migrations(
         except sqlite3.Error as exc:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
-            raise StoreError(f"migration {migration.number} ({migration.name}) failed: {exc}")
+            message = f"migration {migration.number} ({migration.name}) failed: {exc}"
+            raise StoreError(message) from None
         newly.append(migration.number)
     return newly
 

@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover
     import gzip as _gzip  # type: ignore[no-redef]
 
 IAM_FAMILY = {"iam.amazonaws.com", "sts.amazonaws.com", "signin.amazonaws.com"}
-_OTHER_CALLS = (
+_OTHER_CALLS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("ec2.amazonaws.com", "DescribeInstances", {"instancesSet": {}, "filterSet": {}}),
     ("s3.amazonaws.com", "GetObject", {"bucketName": "data-lake", "key": "part-00001.parquet"}),
     ("kms.amazonaws.com", "Decrypt", {"encryptionAlgorithm": "SYMMETRIC_DEFAULT"}),
@@ -96,7 +96,7 @@ def _record(
     account: str, region: str, when: datetime, rng: random.Random, iam: bool
 ) -> dict[str, Any]:
     if iam:
-        names = [c for c in _IAM_CALLS]
+        names = list(_IAM_CALLS)
         source, name, _ = rng.choices(names, weights=[c[2] for c in names])[0]
         params: dict[str, Any] = {"roleArn": f"arn:aws:iam::{account}:role/app-runtime"}
         if name == "PutRolePolicy":
@@ -109,7 +109,9 @@ def _record(
     else:
         source, name, base = rng.choice(_OTHER_CALLS)
         params = dict(base)
-        params["resourceIds"] = [f"r-{rng.getrandbits(40):010x}" for _ in range(rng.randrange(1, 12))]
+        params["resourceIds"] = [
+            f"r-{rng.getrandbits(40):010x}" for _ in range(rng.randrange(1, 12))
+        ]
     record: dict[str, Any] = {
         "eventVersion": "1.09",
         "userIdentity": _identity(account, rng),
