@@ -1,0 +1,77 @@
+"""Policy documents as the IAM state holds them: the JSON object as received, parsed lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from auditor.policy.document import PolicyDocument, parse_policy
+from auditor.policy.text import PolicyText, read_policy_text
+
+
+class Document:
+    """An immutable policy document: its JSON object, or the text that did not parse.
+
+    Equality is by content. The parsed ``PolicyDocument`` is computed once, on demand.
+    """
+
+    __slots__ = ("_parsed", "data", "error", "text")
+
+    data: Mapping[str, Any] | None
+    text: str | None
+    error: str | None
+    _parsed: PolicyDocument | bool | None
+
+    def __init__(
+        self, data: Mapping[str, Any] | None, text: str | None = None, error: str | None = None
+    ) -> None:
+        self.data = data
+        self.text = None if data is not None else text
+        self.error = error
+        self._parsed = False
+
+    @classmethod
+    def from_text(cls, value: PolicyText) -> Document:
+        """Wrap what ``read_policy_text`` produced."""
+        return cls(value.document, value.text, value.error)
+
+    @classmethod
+    def read(cls, value: object) -> Document:
+        """Read a document given as an object, a JSON string or URL-encoded JSON."""
+        if isinstance(value, PolicyText):
+            return cls.from_text(value)
+        return cls.from_text(read_policy_text(value))
+
+    @property
+    def ok(self) -> bool:
+        """Whether the document is a JSON object."""
+        return self.data is not None
+
+    def parsed(self) -> PolicyDocument | None:
+        """The parsed policy, or None when it is not one."""
+        if self._parsed is False:
+            self._parsed = parse_policy(dict(self.data)) if self.data is not None else None
+        return self._parsed if isinstance(self._parsed, PolicyDocument) else None
+
+    def to_json(self) -> Any:
+        """The document object, or the unparsed text, for reports and snapshots."""
+        return self.data if self.data is not None else self.text
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Document):
+            return NotImplemented
+        return self.data == other.data and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text) if self.data is None else len(self.data)
+
+    def __repr__(self) -> str:
+        return f"Document({self.to_json()!r})"
+
+
+def documents_of(values: Mapping[str, Document]) -> list[PolicyDocument]:
+    """The parsed policies among ``values`` (those that parse)."""
+    parsed = (value.parsed() for value in values.values())
+    return [doc for doc in parsed if doc is not None]

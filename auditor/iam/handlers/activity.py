@@ -1,0 +1,77 @@
+"""Observed activity beside declared state: role assumptions and console sign-ins."""
+
+from __future__ import annotations
+
+from auditor.events import HIDDEN_USER_NAME, Event
+from auditor.iam.arns import root_arn
+from auditor.iam.handlers.common import partition, text
+from auditor.iam.handlers.registry import SIGNIN, STS, handles
+from auditor.iam.model import Assumption, SignIns
+from auditor.iam.state import IamState
+
+
+def assuming_caller(event: Event) -> str:
+    """Who assumed the role: a principal ARN, an account root, a service or a provider."""
+    actor = event.actor
+    if event.name == "AssumeRoleWithSAML":
+        provider = text(event, "principalArn")
+        if provider:
+            return provider
+    if event.name == "AssumeRoleWithWebIdentity":
+        provider = event.response.get("provider") if event.response else None
+        identity = event.raw.get("userIdentity")
+        named = identity.get("identityProvider") if isinstance(identity, dict) else None
+        for candidate in (provider, named):
+            if isinstance(candidate, str) and candidate:
+                return candidate
+    if actor.type == "AWSAccount" and actor.account_id:
+        return root_arn(actor.account_id, partition(event))
+    if actor.type == "AWSService" and actor.invoked_by:
+        return actor.invoked_by
+    return actor.principal_arn or actor.invoked_by or actor.label
+
+
+@handles("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", source=STS)
+def apply_assume_role(state: IamState, event: Event) -> None:
+    """Count one use of a role by its caller."""
+    role_arn = text(event, "roleArn")
+    if role_arn is None:
+        return
+    key = (assuming_caller(event), role_arn)
+    seen = state.assumptions.get(key)
+    if seen is None:
+        state.assumptions[key] = Assumption(1, event.time, event.time, event.event_id)
+    else:
+        state.assumptions[key] = Assumption(
+            seen.times + 1, min(seen.first, event.time), max(seen.last, event.time), event.event_id
+        )
+
+
+def _mfa_used(event: Event) -> bool | None:
+    value = event.additional.get("MFAUsed") if event.additional else None
+    return value.lower() == "yes" if isinstance(value, str) else None
+
+
+@handles("ConsoleLogin", source=SIGNIN, failures=True)
+def apply_console_login(state: IamState, event: Event) -> None:
+    """Count a console sign-in (successful or not) of the principal."""
+    actor = event.actor
+    if actor.user_name == HIDDEN_USER_NAME:
+        return
+    principal = actor.principal_arn
+    if principal is None and actor.type == "Root":
+        principal = root_arn(event.account_id, partition(event))
+    if principal is None:
+        return
+    failed = event.failed
+    seen = state.sign_ins.get(principal)
+    if seen is None:
+        seen = SignIns(0, 0, event.time, event.time, event.event_id)
+    state.sign_ins[principal] = SignIns(
+        seen.successes + (0 if failed else 1),
+        seen.failures + (1 if failed else 0),
+        min(seen.first, event.time),
+        max(seen.last, event.time),
+        event.event_id,
+        seen.last_mfa if failed else _mfa_used(event),
+    )

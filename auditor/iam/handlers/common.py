@@ -1,0 +1,159 @@
+"""Helpers shared by the replay handlers: reading parameters, finding and storing entities."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from auditor.events import Event
+from auditor.iam.arns import iam_arn, partition_of, root_arn
+from auditor.iam.documents import Document
+from auditor.iam.model import Group, InstanceProfile, ManagedPolicy, Role, User
+from auditor.iam.state import IamState
+
+Named = TypeVar("Named", User, Group, Role, InstanceProfile)
+ROOT_USER_NAME = "AWS ROOT USER"
+
+
+def text(event: Event, key: str) -> str | None:
+    """A non-empty string request parameter, else None."""
+    request = event.request
+    value = request.get(key) if request else None
+    return value if isinstance(value, str) and value else None
+
+
+def response_part(event: Event, key: str) -> Mapping[str, Any]:
+    """A nested object of ``responseElements`` (empty when absent)."""
+    response = event.response
+    value = response.get(key) if response else None
+    return value if isinstance(value, dict) else {}
+
+
+def flag(value: object) -> bool | None:
+    """A boolean parameter given as a bool or as ``"true"``/``"false"``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def read_tags(value: object) -> dict[str, str]:
+    """Tags given as ``[{key, value}]`` (either key casing) or as a mapping."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    tags: dict[str, str] = {}
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                key = item.get("key", item.get("Key"))
+                if isinstance(key, str):
+                    tags[key] = str(item.get("value", item.get("Value", "")))
+    return tags
+
+
+def string_list(value: object) -> list[str]:
+    """A list of strings given as a list or a single string."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def document(event: Event, key: str = "policyDocument") -> Document | None:
+    """A policy document of the request (None when absent); notes one that does not parse."""
+    found = event.documents.get(key)
+    if found is None:
+        return None
+    return Document.from_text(found)
+
+
+def require_document(state: IamState, event: Event, key: str = "policyDocument") -> Document:
+    """The request's document, or an unparsed placeholder and an anomaly."""
+    found = document(event, key)
+    if found is None:
+        state.note(f"{key} missing from the request")
+        return Document(None, None, "missing from the event")
+    if not found.ok:
+        state.note(f"{key} does not parse: {found.error}")
+    return found
+
+
+def partition(event: Event) -> str:
+    """The partition of the event's account (from the caller's ARN)."""
+    return partition_of(event.actor.arn)
+
+
+def ensure(
+    state: IamState, table: dict[str, Named], kind: type[Named], family: str, name: str
+) -> Named:
+    """The named entity of the event's account, created "origin unknown" when never seen."""
+    event = state.event
+    assert event is not None
+    account = event.account_id
+    arn = state.names.get((family, account, name))
+    if arn is not None:
+        found = table.get(arn)
+        if found is not None:
+            return found
+    arn = iam_arn(family, account, name, "/", partition(event))
+    entity = kind(arn, name, "/", account, origin="unknown", origin_event=event.event_id)
+    add(state, table, family, entity)
+    return entity
+
+
+def lookup(state: IamState, table: dict[str, Named], family: str, name: str) -> Named | None:
+    """The named entity of the event's account, or None."""
+    event = state.event
+    assert event is not None
+    arn = state.names.get((family, event.account_id, name))
+    return table.get(arn) if arn is not None else None
+
+
+def add(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:
+    """Store a new entity and index its name."""
+    table[entity.arn] = entity
+    state.names[(family, entity.account, entity.name)] = entity.arn
+    state.touch(family, entity.arn)
+
+
+def put(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:
+    """Store a changed entity (same ARN)."""
+    table[entity.arn] = entity
+    state.touch(family, entity.arn)
+
+
+def drop(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:
+    """Remove an entity and its name."""
+    table.pop(entity.arn, None)
+    if state.names.get((family, entity.account, entity.name)) == entity.arn:
+        del state.names[(family, entity.account, entity.name)]
+    state.touch(family, entity.arn)
+
+
+def put_policy(state: IamState, policy: ManagedPolicy) -> None:
+    """Store a managed policy (customer managed ones are also indexed by name)."""
+    state.policies[policy.arn] = policy
+    if not policy.aws_managed:
+        state.names[("policy", policy.account, policy.name)] = policy.arn
+    state.touch("policy", policy.arn)
+
+
+def caller_user(state: IamState, event: Event) -> str | None:
+    """The ARN of the caller when it is an IAM user (created if unseen) or the root."""
+    actor = event.actor
+    if actor.type == "Root":
+        return root_arn(event.account_id, partition(event))
+    if actor.type == "IAMUser" and actor.user_name:
+        return ensure(state, state.users, User, "user", actor.user_name).arn
+    return None
+
+
+def user_or_root(state: IamState, event: Event, name: str | None) -> str | None:
+    """The ARN of the named user (root for ``AWS ROOT USER``), else of the calling user."""
+    if name == ROOT_USER_NAME:
+        return root_arn(event.account_id, partition(event))
+    if name:
+        return ensure(state, state.users, User, "user", name).arn
+    return caller_user(state, event)

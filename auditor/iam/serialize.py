@@ -1,0 +1,224 @@
+"""The JSON form of an ``IamState`` (stored snapshots), and back.
+
+Documents are written once in a shared ``documents`` list and referenced by index, so
+a policy attached or copied to many entities costs its size once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from auditor.iam.documents import Document
+from auditor.iam.model import (
+    AccessKey,
+    AccountSettings,
+    Anomaly,
+    Assumption,
+    Entity,
+    Group,
+    IdentityProvider,
+    InstanceProfile,
+    LoginProfile,
+    ManagedPolicy,
+    MfaDevice,
+    PolicyVersion,
+    Role,
+    SignIns,
+    User,
+)
+from auditor.iam.state import FAMILIES, NAMED_FAMILIES, IamState
+from auditor.timeutil import format_instant, parse_instant
+
+SNAPSHOT_FORMAT = 1
+ENTITY_TYPES: dict[str, type[Any]] = {
+    "user": User,
+    "group": Group,
+    "role": Role,
+    "policy": ManagedPolicy,
+    "instance_profile": InstanceProfile,
+    "access_key": AccessKey,
+    "mfa_device": MfaDevice,
+    "identity_provider": IdentityProvider,
+    "account_settings": AccountSettings,
+}
+_SETS = frozenset(
+    {
+        "groups",
+        "attached",
+        "members",
+        "access_keys",
+        "mfa_devices",
+        "instance_profiles",
+        "roles",
+        "client_ids",
+        "thumbprints",
+    }
+)
+
+
+def _time(value: datetime | None) -> str | None:
+    return format_instant(value) if value is not None else None
+
+
+def _read_time(value: object) -> datetime | None:
+    return parse_instant(value) if isinstance(value, str) else None
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.documents: list[Any] = []
+        self._index: dict[bytes, int] = {}
+
+    def document(self, doc: Document | None) -> int | None:
+        if doc is None:
+            return None
+        payload = [doc.to_json(), doc.error]
+        key = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+        found = self._index.get(key)
+        if found is None:
+            found = self._index[key] = len(self.documents)
+            self.documents.append(payload)
+        return found
+
+    def field(self, name: str, value: Any) -> Any:
+        if value is None or isinstance(value, str | bool | int):
+            return value
+        if name in _SETS:
+            return sorted(value)
+        if isinstance(value, datetime):
+            return format_instant(value)
+        if isinstance(value, Document):
+            return self.document(value)
+        if name == "inline":
+            return {key: self.document(doc) for key, doc in value.items()}
+        if name == "versions":
+            return {key: [self.document(v.document), _time(v.created)] for key, v in value.items()}
+        if name == "login_profile":
+            return [_time(value.created), value.password_reset_required]
+        return dict(value)
+
+    def entity(self, entity: Entity) -> list[Any]:
+        fields = type(entity)._fields
+        return [self.field(name, value) for name, value in zip(fields, entity, strict=True)]
+
+
+def state_to_json(state: IamState) -> dict[str, Any]:
+    """The snapshot form of a state (JSON-compatible)."""
+    writer = _Writer()
+    tables = {
+        family: [writer.entity(entity) for entity in state.table(family).values()]
+        for family in FAMILIES
+    }
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "at": _time(state.at),
+        "baseline_at": {account: format_instant(t) for account, t in state.baseline_at.items()},
+        "documents": writer.documents,
+        "entities": tables,
+        "assumptions": [
+            [caller, role, a.times, format_instant(a.first), format_instant(a.last), a.last_event]
+            for (caller, role), a in state.assumptions.items()
+        ],
+        "sign_ins": [
+            [who, s.successes, s.failures, _time(s.first), _time(s.last), s.last_event, s.last_mfa]
+            for who, s in state.sign_ins.items()
+        ],
+        "anomalies": [[a.event_id, _time(a.time), a.event_name, a.reason] for a in state.anomalies],
+    }
+
+
+def state_to_bytes(state: IamState) -> bytes:
+    """The snapshot as compact JSON bytes."""
+    return orjson.dumps(state_to_json(state))
+
+
+class _Reader:
+    def __init__(self, documents: list[Any]) -> None:
+        self.documents = [
+            Document(
+                raw if isinstance(raw, dict) else None, raw if isinstance(raw, str) else None, err
+            )
+            for raw, err in documents
+        ]
+
+    def document(self, index: object) -> Document | None:
+        return self.documents[index] if isinstance(index, int) else None
+
+    def field(self, name: str, value: Any) -> Any:
+        if value is None:
+            return None
+        if name in _SETS:
+            return frozenset(value)
+        if name == "created":
+            return _read_time(value)
+        if name == "trust":
+            return self.document(value)
+        if name == "inline":
+            return {key: self.document(index) for key, index in value.items()}
+        if name == "versions":
+            return {
+                key: PolicyVersion(key, self.document(doc), _read_time(created))
+                for key, (doc, created) in value.items()
+            }
+        if name == "login_profile":
+            return LoginProfile(_read_time(value[0]), value[1])
+        return value
+
+    def entity(self, kind: type[Any], values: list[Any]) -> Any:
+        fields: tuple[str, ...] = kind._fields
+        return kind(*(self.field(name, value) for name, value in zip(fields, values, strict=True)))
+
+
+def _key(family: str) -> Callable[[Any], str]:
+    if family == "access_key":
+        return lambda entity: str(entity.key_id)
+    if family == "mfa_device":
+        return lambda entity: str(entity.serial)
+    if family == "account_settings":
+        return lambda entity: str(entity.account)
+    return lambda entity: str(entity.arn)
+
+
+def state_from_json(data: Mapping[str, Any]) -> IamState:
+    """Rebuild a state from its snapshot form."""
+    reader = _Reader(data.get("documents", []))
+    state = IamState()
+    entities = data.get("entities", {})
+    for family in FAMILIES:
+        kind = ENTITY_TYPES[family]
+        key = _key(family)
+        table: dict[str, Any] = state.table(family)  # type: ignore[assignment]
+        for values in entities.get(family, []):
+            entity = reader.entity(kind, values)
+            table[key(entity)] = entity
+            if family in NAMED_FAMILIES and not getattr(entity, "aws_managed", False):
+                state.names[(family, entity.account, entity.name)] = entity.arn
+    for caller, role, times, first, last, last_event in data.get("assumptions", []):
+        state.assumptions[(caller, role)] = Assumption(
+            times, parse_instant(first), parse_instant(last), last_event
+        )
+    for who, ok, failed, first, last, last_event, mfa in data.get("sign_ins", []):
+        state.sign_ins[who] = SignIns(
+            ok, failed, parse_instant(first), parse_instant(last), last_event, mfa
+        )
+    state.anomalies = [
+        Anomaly(event_id, parse_instant(time), name, reason)
+        for event_id, time, name, reason in data.get("anomalies", [])
+    ]
+    state.baseline_at = {
+        account: parse_instant(time) for account, time in data.get("baseline_at", {}).items()
+    }
+    state.at = _read_time(data.get("at"))
+    return state
+
+
+def state_from_bytes(payload: bytes) -> IamState:
+    """Rebuild a state from ``state_to_bytes`` output."""
+    data = orjson.loads(payload)
+    if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+        raise ValueError("not an IAM state snapshot of a known format")
+    return state_from_json(data)
