@@ -72,16 +72,25 @@ def find_privesc_paths(
     already runs with a role) need a suitable target to exist; leave them out with
     ``include_target_dependent=False``.
     """
-    held = {action.lower() for action in actions}
-    return tuple(
-        PrivescMatch(
-            path_id=path.id,
-            title=path.title,
-            category=path.category,
-            actions=path.required,
-            link=path.link,
-            target_dependent=path.target_dependent,
+    held = actions if isinstance(actions, set | frozenset) else frozenset(actions)
+    lowered: set[str] | None = None
+    found: list[PrivescMatch] = []
+    for path in load_privesc_paths():
+        if path.target_dependent and not include_target_dependent:
+            continue
+        if not all(action in held for action in path.required):
+            if lowered is None:  # other spellings than the catalog's: compare lowercased
+                lowered = {action.lower() for action in held}
+            if not path.required_lower <= lowered:
+                continue
+        found.append(
+            PrivescMatch(
+                path_id=path.id,
+                title=path.title,
+                category=path.category,
+                actions=path.required,
+                link=path.link,
+                target_dependent=path.target_dependent,
+            )
         )
-        for path in load_privesc_paths()
-        if path.required_lower <= held and (include_target_dependent or not path.target_dependent)
-    )
+    return tuple(found)

@@ -111,7 +111,10 @@ def actions_on_all_resources(
 def is_admin_equivalent(value: ActionsOrDocuments, catalog: ActionCatalog | None = None) -> bool:
     """Whether policies (or actions already known to be allowed on ``*``) amount to admin."""
     catalog = catalog or load_action_catalog()
-    on_all = _on_all(value, catalog)
+    return _admin_on_all(_on_all(value, catalog), catalog)
+
+
+def _admin_on_all(on_all: frozenset[str], catalog: ActionCatalog) -> bool:
     if catalog.expand("iam:*") <= on_all and "sts:AssumeRole" in on_all:
         return True
     share = len(on_all & catalog.all_actions()) / max(len(catalog), 1)
@@ -141,7 +144,7 @@ def risky_grants(value: ActionsOrDocuments, catalog: ActionCatalog | None = None
         return tuple(sorted(found))
 
     return RiskSummary(
-        admin=is_admin_equivalent(on_all, catalog),
+        admin=_admin_on_all(on_all, catalog),
         privesc=find_privesc_paths(allowed),
         permissions_management=hits("permissions_management"),
         data_access=hits("data_access"),

@@ -99,7 +99,14 @@ class TrustedPrincipal:
 
     @property
     def risk(self) -> str:
-        """Severity hint: ``info`` … ``critical`` (see README of checks for the rules)."""
+        """Severity hint from ``info`` to ``critical``.
+
+        public: critical, high if some condition applies; oidc without a pinned subject:
+        critical (github, cognito, google), high (eks, other); external: high, medium with
+        ExternalId, MFA or an org condition, low for a deleted principal's unique id;
+        vendor: medium without ExternalId; service: low without a source constraint
+        unless a compute runtime; everything else info.
+        """
         return _risk(self)
 
     @property
@@ -204,7 +211,7 @@ def _classify(
         kind="external",
         actions=actions,
         has_external_id=bool(facts.external_ids),
-        has_org_condition=bool(facts.org_ids or facts.principal_accounts),
+        has_org_condition=bool(facts.org_ids) or _accounts_inside(facts.principal_accounts, ctx),
         requires_mfa=facts.requires_mfa,
         has_source_constraint=facts.source_constraint,
         sid=statement.sid,
@@ -236,7 +243,8 @@ def _classify_everyone(
         return _with_account(base, worst, ctx)
     if facts.org_ids:
         ours = not ctx.org_ids or facts.org_ids <= ctx.org_ids
-        return replace(base, kind="organization" if ours else "external", has_org_condition=True)
+        kind = "organization" if ours else "external"
+        return replace(base, kind=kind, has_org_condition=ours)
     return replace(base, kind="public")
 
 
@@ -269,6 +277,11 @@ def _with_account(
         account_id=account,
         vendor=ctx.known_accounts.get(account) if kind == "vendor" else None,
     )
+
+
+def _accounts_inside(accounts: frozenset[str], ctx: OrganizationContext) -> bool:
+    inside = ("same-account", "organization")
+    return bool(accounts) and all(ctx.account_kind(account) in inside for account in accounts)
 
 
 def _account_of(value: str) -> str | None:

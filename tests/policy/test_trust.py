@@ -168,6 +168,8 @@ def test_star_constrained_to_the_organization_is_not_public() -> None:
     assert (by_account.kind, by_account.account_id) == ("organization", ORG_MEMBER)
     leaking = only(trust(allow("*", StringEquals={"aws:PrincipalAccount": [OWNER, STRANGER]})))
     assert (leaking.kind, leaking.account_id) == ("external", STRANGER)
+    assert not leaking.has_org_condition and leaking.risk == "high"
+    assert by_account.has_org_condition
     negated = only(trust(allow("*", StringNotEquals={"aws:PrincipalOrgID": "o-a1b2c3d4e5"})))
     assert negated.kind == "public"
     by_arn = only(trust(allow("*", ArnLike={"aws:PrincipalArn": f"arn:aws:iam::{OWNER}:role/x-*"})))
@@ -180,7 +182,8 @@ def test_foreign_org_id_is_external_when_org_ids_are_known() -> None:
     )
     assert document is not None
     ctx = OrganizationContext(OWNER, frozenset({OWNER}), {}, org_ids=frozenset({"o-a1b2c3d4e5"}))
-    assert only(classify_trust(document, ctx)).kind == "external"
+    foreign = only(classify_trust(document, ctx))
+    assert (foreign.kind, foreign.has_org_condition, foreign.risk) == ("external", False, "high")
 
 
 def test_deny_guard_rail_makes_star_organizational() -> None:
