@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.policy.document import Condition, PolicyDocument, Statement, parse_policy
+from auditor.policy.risk import risky_grants
 from auditor.policy.text import read_policy_text
+from auditor.policy.trust import OrganizationContext, classify_trust
 
 TRUST = {
     "Version": "2012-10-17",
@@ -139,3 +141,6 @@ def test_parse_policy_never_raises(value: object) -> None:
         assert parse_policy(json.dumps(value)) == result or result is None
     if result is not None:
         assert parse_policy(result.to_dict()) is not None
+        # Downstream analysis must not raise on odd documents either.
+        classify_trust(result, OrganizationContext("111122223333"))
+        risky_grants(result)
