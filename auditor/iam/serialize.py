@@ -191,7 +191,7 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     for family in FAMILIES:
         kind = ENTITY_TYPES[family]
         key = _key(family)
-        table: dict[str, Any] = state.table(family)  # type: ignore[assignment]
+        table = state.writable(family)
         for values in entities.get(family, []):
             entity = reader.entity(kind, values)
             table[key(entity)] = entity

@@ -124,7 +124,11 @@ class IamState:
 
     def table(self, family: str) -> Mapping[str, Entity]:
         """The table of one family (see ``FAMILIES``)."""
-        tables: dict[str, Mapping[str, Any]] = {
+        return self.writable(family)
+
+    def writable(self, family: str) -> dict[str, Any]:
+        """The table of one family, to fill (loaders; replay uses the typed tables)."""
+        tables: dict[str, dict[str, Any]] = {
             "user": self.users,
             "group": self.groups,
             "role": self.roles,

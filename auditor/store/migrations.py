@@ -58,4 +58,29 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX input_problems_location ON input_problems (location);
         """,
     ),
+    Migration(
+        10,
+        "IAM baselines and replay snapshots",
+        """
+        CREATE TABLE iam_baselines (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id TEXT NOT NULL,
+            at_us INTEGER NOT NULL,
+            covers TEXT NOT NULL,
+            source TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE INDEX iam_baselines_account_at ON iam_baselines (account_id, at_us);
+        CREATE TABLE iam_snapshots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_us INTEGER NOT NULL,
+            baseline_ids TEXT NOT NULL,
+            through_arrival INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE INDEX iam_snapshots_at ON iam_snapshots (at_us);
+        """,
+    ),
 )
