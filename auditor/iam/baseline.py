@@ -261,7 +261,9 @@ def read_authorization_details(pages: Iterable[Mapping[str, Any]], at: datetime)
     """
     pages = [page for page in pages if isinstance(page, dict)]
     if not pages or not any(key in page for page in pages for key in PAGE_KEYS):
-        raise BaselineError("not a GetAccountAuthorizationDetails document (no UserDetailList, ...)")
+        raise BaselineError(
+            "not a GetAccountAuthorizationDetails document (no UserDetailList, ...)"
+        )
     state = IamState()
     for reader in (_read_groups, _read_users, _read_roles, _read_policies):
         for page in pages:

@@ -80,6 +80,7 @@ class IamState:
         "providers",
         "roles",
         "sign_ins",
+        "through_arrival",
         "users",
     )
 
@@ -101,6 +102,7 @@ class IamState:
         self.at: datetime | None = None
         self.journal: Journal | None = None
         self.event: Event | None = None
+        self.through_arrival: int | None = None
 
     def copy(self) -> IamState:
         """An independent state sharing the (immutable) entities; no journal."""
@@ -120,6 +122,7 @@ class IamState:
         other.anomalies = self.anomalies.copy()
         other.baseline_at = self.baseline_at.copy()
         other.at = self.at
+        other.through_arrival = self.through_arrival
         return other
 
     def table(self, family: str) -> Mapping[str, Entity]:

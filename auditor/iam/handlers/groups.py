@@ -117,7 +117,7 @@ def apply_add_user_to_group(state: IamState, event: Event) -> None:
     if group.arn in user.groups:
         return
     put(state, state.users, "user", user._replace(groups=user.groups | {group.arn}))
-    put(state, state.groups, "group", group._replace(members=group.members | {user.arn}))
+    state.groups[group.arn] = group._replace(members=group.members | {user.arn})
 
 
 @handles("RemoveUserFromGroup")
@@ -131,4 +131,4 @@ def apply_remove_user_from_group(state: IamState, event: Event) -> None:
         state.note(f"{user.name} was not a member of {group.name} in the state")
         return
     put(state, state.users, "user", user._replace(groups=user.groups - {group.arn}))
-    put(state, state.groups, "group", group._replace(members=group.members - {user.arn}))
+    state.groups[group.arn] = group._replace(members=group.members - {user.arn})

@@ -27,7 +27,7 @@ def remove_user(state: IamState, user: User) -> None:
     for group_arn in user.groups:
         group = state.groups.get(group_arn)
         if group is not None:
-            put(state, state.groups, "group", group._replace(members=group.members - {user.arn}))
+            state.groups[group_arn] = group._replace(members=group.members - {user.arn})
     for key_id in user.access_keys:
         if state.access_keys.pop(key_id, None) is not None:
             state.touch("access_key", key_id)
@@ -107,7 +107,7 @@ def apply_update_user(state: IamState, event: Event) -> None:
         group = state.groups.get(group_arn)
         if group is not None:
             members = (group.members - {user.arn}) | {new_arn}
-            put(state, state.groups, "group", group._replace(members=members))
+            state.groups[group_arn] = group._replace(members=members)
     for key_id in user.access_keys:
         key = state.access_keys.get(key_id)
         if key is not None:

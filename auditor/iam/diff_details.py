@@ -1,0 +1,210 @@
+"""The ``details`` of a change: what differs between two versions of one entity.
+
+For permissions (inline, attached, managed default versions, groups) the details carry the
+documents before and after and the actions gained and lost; for trust policies the
+documents and the principals gained and lost with their classification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.iam.documents import Document
+from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User
+from auditor.iam.permissions import compact_actions, identity_documents
+from auditor.iam.state import IamState
+from auditor.policy.actions import ActionCatalog, action_delta, allowed_actions
+from auditor.policy.trust import OrganizationContext, TrustedPrincipal, classify_trust
+
+_PLAIN_FIELDS = ("path", "description", "max_session_duration", "status", "user_arn", "url")
+_SET_FIELDS = ("attached", "groups", "roles", "client_ids", "thumbprints")
+
+
+@dataclass(frozen=True, slots=True)
+class DiffContext:
+    """What the details need besides the two states."""
+
+    before: IamState
+    after: IamState
+    catalog: ActionCatalog
+    org_accounts: frozenset[str] = frozenset()
+    known_accounts: Mapping[str, str] | None = None
+    _holders: dict[str, list[str]] = field(default_factory=dict, compare=False)
+
+    def holders(self, policy_arn: str) -> list[str]:
+        """The principals a managed policy is attached to after the change (or bounds)."""
+        if not self._holders:
+            self._holders.update(policy_holders(self.after))
+            self._holders.setdefault("", [])
+        return self._holders.get(policy_arn, [])
+
+
+def document_json(document: Document | None) -> Any:
+    """A document for the JSON report (the object, or the unparsed text)."""
+    return document.to_json() if document is not None else None
+
+
+def _actions(
+    details: dict[str, Any], gained: frozenset[str], lost: frozenset[str], ctx: DiffContext
+) -> None:
+    details["actions_gained"] = compact_actions(gained, ctx.catalog)
+    details["actions_lost"] = compact_actions(lost, ctx.catalog)
+    details["actions_gained_count"] = len(gained)
+    details["actions_lost_count"] = len(lost)
+
+
+def _principal_actions(state: IamState | None, arn: str, ctx: DiffContext) -> frozenset[str]:
+    if state is None:
+        return frozenset()
+    documents, _ = identity_documents(state, arn)
+    return allowed_actions(documents, ctx.catalog)
+
+
+def _trust(role: Role | None, ctx: DiffContext) -> tuple[TrustedPrincipal, ...]:
+    if role is None or role.trust is None:
+        return ()
+    parsed = role.trust.parsed()
+    if parsed is None:
+        return ()
+    org = OrganizationContext(role.account, ctx.org_accounts, dict(ctx.known_accounts or {}))
+    return classify_trust(parsed, org)
+
+
+def _principal_json(principal: TrustedPrincipal) -> dict[str, Any]:
+    return {
+        "principal": principal.principal,
+        "kind": principal.kind,
+        "risk": principal.risk,
+        "account_id": principal.account_id,
+        "vendor": principal.vendor,
+        "actions": list(principal.actions),
+    }
+
+
+def _trust_details(before: Role | None, after: Role | None, ctx: DiffContext) -> dict[str, Any]:
+    old, new = _trust(before, ctx), _trust(after, ctx)
+    old_keys = {p.key for p in old}
+    new_keys = {p.key for p in new}
+    return {
+        "trust_policy": {
+            "before": document_json(before.trust if before else None),
+            "after": document_json(after.trust if after else None),
+        },
+        "principals_gained": [_principal_json(p) for p in new if p.key not in old_keys],
+        "principals_lost": [_principal_json(p) for p in old if p.key not in new_keys],
+    }
+
+
+def _inline_details(
+    before: Mapping[str, Document], after: Mapping[str, Document]
+) -> dict[str, Any]:
+    return {
+        name: {"before": document_json(before.get(name)), "after": document_json(after.get(name))}
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def _field_details(before: Entity | None, after: Entity | None) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    for name in _SET_FIELDS:
+        old_set: frozenset[str] = getattr(before, name, frozenset())
+        new_set: frozenset[str] = getattr(after, name, frozenset())
+        if old_set != new_set:
+            details[name] = {
+                "added": sorted(new_set - old_set),
+                "removed": sorted(old_set - new_set),
+            }
+    for name in (*_PLAIN_FIELDS, "boundary", "alias", "metadata_sha256", "default_version"):
+        old = getattr(before, name, None)
+        new = getattr(after, name, None)
+        if old != new:
+            details[name] = {"before": old, "after": new}
+    for name in ("tags", "password_policy"):
+        old_map = getattr(before, name, None)
+        new_map = getattr(after, name, None)
+        if (old_map or None) != (new_map or None):
+            details[name] = {
+                "before": dict(old_map) if old_map else None,
+                "after": dict(new_map) if new_map else None,
+            }
+    return details
+
+
+def entity_details(before: Entity | None, after: Entity | None, ctx: DiffContext) -> dict[str, Any]:
+    """What differs between two versions of an entity (either may be None)."""
+    details = _field_details(before, after)
+    sample = after if after is not None else before
+    if isinstance(sample, User | Group | Role):
+        old_inline = before.inline if isinstance(before, User | Group | Role) else {}
+        new_inline = after.inline if isinstance(after, User | Group | Role) else {}
+        inline = _inline_details(old_inline, new_inline)
+        if inline:
+            details["inline"] = inline
+        if (
+            inline
+            or "attached" in details
+            or "groups" in details
+            or before is None
+            or after is None
+        ):
+            old = _principal_actions(ctx.before if before is not None else None, sample.arn, ctx)
+            new = _principal_actions(ctx.after if after is not None else None, sample.arn, ctx)
+            _actions(details, new - old, old - new, ctx)
+    if (isinstance(sample, Group) and "attached" in details) or (
+        isinstance(sample, Group) and "inline" in details
+    ):
+        details["members"] = sorted(sample.members)
+    if isinstance(sample, Role):
+        old_role = before if isinstance(before, Role) else None
+        new_role = after if isinstance(after, Role) else None
+        if (old_role.trust if old_role else None) != (new_role.trust if new_role else None):
+            details.update(_trust_details(old_role, new_role, ctx))
+    if isinstance(sample, ManagedPolicy):
+        details.update(_policy_details(before, after, ctx))
+    return details
+
+
+def _policy_details(
+    before: Entity | None, after: Entity | None, ctx: DiffContext
+) -> dict[str, Any]:
+    old = before.default_document if isinstance(before, ManagedPolicy) else None
+    new = after.default_document if isinstance(after, ManagedPolicy) else None
+    if old == new and before is not None and after is not None:
+        return {}
+    details: dict[str, Any] = {
+        "document": {"before": document_json(old), "after": document_json(new)}
+    }
+    old_parsed = [old.parsed()] if old is not None else []
+    new_parsed = [new.parsed()] if new is not None else []
+    delta = action_delta(
+        [d for d in old_parsed if d is not None],
+        [d for d in new_parsed if d is not None],
+        ctx.catalog,
+    )
+    _actions(details, frozenset(delta.gained), frozenset(delta.lost), ctx)
+    holder = after if isinstance(after, ManagedPolicy) else before
+    if isinstance(holder, ManagedPolicy):
+        details["attached_to"] = ctx.holders(holder.arn)
+    return details
+
+
+def policy_holders(state: IamState) -> dict[str, list[str]]:
+    """Per managed policy ARN, the principals it is attached to or bounds (sorted)."""
+    holders: dict[str, set[str]] = {}
+    for table in (state.users, state.groups, state.roles):
+        for entity in table.values():
+            for policy_arn in entity.attached:
+                holders.setdefault(policy_arn, set()).add(entity.arn)
+            boundary = getattr(entity, "boundary", None)
+            if boundary:
+                holders.setdefault(boundary, set()).add(entity.arn)
+    return {arn: sorted(found) for arn, found in holders.items()}
+
+
+def action_set_of(document: Document | None, catalog: ActionCatalog) -> frozenset[str]:
+    """The actions one document allows (empty when unknown)."""
+    parsed = document.parsed() if document is not None else None
+    return allowed_actions([parsed], catalog) if parsed is not None else frozenset()
