@@ -1,0 +1,138 @@
+"""The engine: run every check over the events under analysis, in event-time order.
+
+Event checks see each event with the IAM state after it (and, when they ask, a copy
+of the state before it); window checks then see everything at once. A check that
+raises becomes a ``CheckError`` and the run goes on. Findings then get the configured
+severity, the noise policy, countries, suppressions, and a stable order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+
+from auditor.automation import automation_origin
+from auditor.config import Suppression
+from auditor.events import Event
+from auditor.findings import Change, Finding, Severity
+from auditor.iam.replay import apply_events, event_order, is_replayed
+from auditor.iam.state import IamState
+from auditor.rules.base import Check, EventContext, RunContext, WindowContext
+from auditor.rules.catalog import Catalog
+from auditor.suppress import apply_suppressions
+
+NOISE_STEPS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CheckError:
+    """A check that raised, on which event, and the error."""
+
+    check_id: str
+    event_id: str | None
+    error: str
+
+
+@dataclass
+class Analysis:
+    """What the engine found, and what went wrong while looking."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[CheckError] = field(default_factory=list)
+    expired_suppressions: list[Suppression] = field(default_factory=list)
+    checks_run: int = 0
+    events_analyzed: int = 0
+    state_after: IamState | None = None
+
+
+def _collect(
+    check: Check, produce: Callable[[], Iterable[Finding]], event: Event | None, analysis: Analysis
+) -> list[Finding]:
+    try:
+        return list(produce())
+    except Exception as exc:  # any failure of one check is reported, never fatal
+        error = f"{type(exc).__name__}: {exc}"
+        analysis.errors.append(CheckError(check.check_id, event.event_id if event else None, error))
+        return []
+
+
+def _lower(severity: Severity, steps: int) -> Severity:
+    levels = list(Severity)
+    return levels[max(0, severity.rank - steps)]
+
+
+def _quiet_automation(finding: Finding, event: Event | None, run: RunContext) -> Finding:
+    if event is None or not run.settings.checks.quiet_service_callers:
+        return finding
+    reason = automation_origin(event)
+    if reason is None:
+        return finding
+    details = {**finding.details, "automation": reason}
+    lowered = _lower(finding.severity, NOISE_STEPS)
+    if lowered != finding.severity:
+        details["severity_lowered_from"] = finding.severity.value
+    return dataclasses.replace(finding, severity=lowered, details=details)
+
+
+def _with_country(finding: Finding, run: RunContext) -> Finding:
+    if finding.actor.country or not finding.actor.source_ip:
+        return finding
+    country = run.geo.country(finding.actor.source_ip)
+    if country is None:
+        return finding
+    return dataclasses.replace(finding, actor=dataclasses.replace(finding.actor, country=country))
+
+
+def analyze(
+    events: Sequence[Event],
+    state_before: IamState,
+    catalog: Catalog,
+    run: RunContext,
+    today: date,
+    compute_changes: Callable[[IamState, IamState], Sequence[Change]] | None = None,
+) -> Analysis:
+    """Run the catalog's checks over ``events`` starting from ``state_before`` (not modified)."""
+    analysis = Analysis(checks_run=len(catalog.checks))
+    ordered = sorted(events, key=event_order)
+    analysis.events_analyzed = len(ordered)
+    state = state_before.copy()
+    by_event: dict[str, Event] = {}
+    raw: list[tuple[Finding, Event | None]] = []
+    event_checks = catalog.event_checks()
+    for event in ordered:
+        by_event[event.event_id] = event
+        relevant = [c for c in event_checks if c.applies_to(event)]
+        wants_before = any(c.uses_state_before for c in relevant) and is_replayed(event)
+        before = state.copy() if wants_before else None
+        apply_events(state, [event])
+        context = EventContext(run=run, after=state, before=before)
+        for check in relevant:
+            found = _collect(check, partial(check.check_event, event, context), event, analysis)
+            raw += [(f, event) for f in found]
+    analysis.state_after = state
+
+    def changes() -> Sequence[Change]:
+        return compute_changes(state_before, state) if compute_changes else ()
+
+    window = WindowContext(run, ordered, state_before, state, changes)
+    for window_check in catalog.window_checks():
+        produce = partial(window_check.check_window, window)
+        found = _collect(window_check, produce, None, analysis)
+        raw += [(f, by_event.get(f.event_ids[-1]) if f.event_ids else None) for f in found]
+    unique: dict[str, Finding] = {}
+    overrides = run.settings.checks.severity
+    for found_finding, cause in raw:
+        if found_finding.check_id in overrides:
+            severity = Severity(overrides[found_finding.check_id])
+            adjusted = dataclasses.replace(found_finding, severity=severity)
+        else:
+            adjusted = _quiet_automation(found_finding, cause, run)
+        adjusted = _with_country(adjusted, run)
+        unique.setdefault(adjusted.fingerprint, adjusted)
+    findings, expired = apply_suppressions(list(unique.values()), run.settings.suppress, today)
+    analysis.findings = sorted(findings, key=lambda f: f.sort_key)
+    analysis.expired_suppressions = expired
+    return analysis

@@ -1,0 +1,1 @@
+"""The rule format: metadata, the declarative matcher, Python checks, discovery and cases."""
