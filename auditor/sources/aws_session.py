@@ -37,7 +37,11 @@ RetryMode = Literal["standard", "adaptive"]
 
 @dataclass(frozen=True, slots=True)
 class AwsAccess:
-    """How to reach AWS: which credentials, which region, how hard to retry."""
+    """How to reach AWS: which credentials, which region, how hard to retry.
+
+    ``max_attempts`` is botocore's: retries after the first attempt, with
+    exponential backoff and jitter; ``adaptive`` also paces calls client-side.
+    """
 
     profile: str = ""
     role_arn: str = ""

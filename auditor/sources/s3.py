@@ -16,6 +16,7 @@ forked ingest workers; each process makes its own client (``aws_session``).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -71,8 +72,21 @@ _buckets: dict[str, BucketAccess] = {}
 _buckets_lock = threading.Lock()
 
 
+def _after_fork_in_child() -> None:
+    global _buckets_lock
+    _buckets_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def configure_bucket(bucket: str, settings: BucketAccess) -> None:
-    """Tell the reader how to reach a bucket (inherited by forked workers)."""
+    """Tell the reader how to reach a bucket.
+
+    Forked ingest workers inherit this; a process that was not forked from the one
+    that listed (a Spark executor, a spawned worker) calls it itself, else the
+    reader uses the standard credential chain.
+    """
     with _buckets_lock:
         _buckets[bucket] = settings
 

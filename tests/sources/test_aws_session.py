@@ -22,7 +22,8 @@ def test_standard_chain_and_endpoint_from_the_environment(moto_endpoint: str) ->
     assert client.meta.endpoint_url == moto_endpoint
     credentials = session_for(AwsAccess()).get_credentials()
     assert credentials is not None and credentials.access_key == "testing"
-    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 11}
+    retries = client.meta.config.retries  # type: ignore[attr-defined]
+    assert retries == {"mode": "standard", "total_max_attempts": 11}
 
 
 def test_named_profile(moto_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
