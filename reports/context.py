@@ -128,7 +128,9 @@ def build_view(data: ReportData, limits: Limits) -> ReportView:
     ordered = sorted_findings(data.findings)
     active = [finding for finding in ordered if finding.status != "suppressed"]
     suppressed: list[FindingRow] = [
-        finding_row(finding) for finding in ordered if finding.status == "suppressed"
+        finding_row(finding, limits.field_chars)
+        for finding in ordered
+        if finding.status == "suppressed"
     ]
     top = [finding for finding in active if finding.severity.rank >= 3][:TOP_RISKS]
     trends = tuple(sorted(data.trends, key=lambda point: point.label))
@@ -142,7 +144,7 @@ def build_view(data: ReportData, limits: Limits) -> ReportView:
         new=sum(1 for finding in active if finding.status == "new"),
         recurring=sum(1 for finding in active if finding.status == "recurring"),
         sections=severity_sections(active, limits),
-        suppressed=_listing(suppressed, limits.compact_per_severity),
+        suppressed=_listing(suppressed, limits.rows),
         suppressed_count=len(suppressed),
         changes=entity_groups(data.changes, limits),
         change_count=len(data.changes),

@@ -194,6 +194,29 @@ def _defs(kinds: Iterable[str]) -> str:
     return f"<defs>{markers}</defs>"
 
 
+LEGEND = {
+    "attached": "attached (principal → policy)",
+    "detached": "detached",
+    "trusts": "trusted to assume (principal → role)",
+    "assumed": "assumed (caller → role)",
+}
+
+
+def _legend(kinds: set[str], y: float) -> list[str]:
+    body, x = [], MARGIN
+    for kind in EDGE_STYLE:
+        if kind not in kinds:
+            continue
+        color, dash = EDGE_STYLE[kind]
+        body.append(
+            f'<line x1="{num(x)}" y1="{num(y - 4)}" x2="{num(x + 24)}" y2="{num(y - 4)}" '
+            f'stroke="{color}" stroke-width="2"{dash}/>'
+            f'<text x="{num(x + 30)}" y="{num(y)}" fill="#495057">{LEGEND[kind]}</text>'
+        )
+        x += 44 + 6.5 * len(LEGEND[kind])
+    return body
+
+
 def graph_svg(graph: ChangedGraph) -> Markup | None:
     """The SVG picture of ``graph``, or ``None`` when nothing relational changed."""
     if not graph.nodes:
@@ -215,10 +238,13 @@ def graph_svg(graph: ChangedGraph) -> Markup | None:
     body.extend(_edge(place[e.source], place[e.target], e.kind) for e in drawn)
     rows = max(len(column) for column in columns)
     height = TOP + rows * (NODE_H + GAP) + 34
-    legend = "attached / detached: principal → policy · trusts: principal → role · assumed"
+    body.extend(_legend({edge.kind for edge in drawn}, height - 12))
     if hidden or len(drawn) < len(graph.edges):
-        legend += f" · not drawn: {hidden} nodes, {len(graph.edges) - len(drawn)} edges"
-    body.append(f'<text x="{num(MARGIN)}" y="{num(height - 12)}" fill="#495057">{legend}</text>')
+        note = f"not drawn: {hidden} nodes, {len(graph.edges) - len(drawn)} edges"
+        body.append(
+            f'<text x="{num(MARGIN + 2 * (NODE_W + COL_GAP))}" y="{num(height - 12)}" '
+            f'fill="#495057">{note}</text>'
+        )
     width = MARGIN + 3 * NODE_W + 2 * COL_GAP + 10
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" role="img" '

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,10 @@ def report_dict(data: ReportData) -> dict[str, Any]:
 def render_json(data: ReportData) -> str:
     """The JSON report text: sorted keys, two-space indent, trailing newline."""
     return orjson.dumps(report_dict(data), default=_default, option=OPTIONS).decode() + "\n"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of the report (``reports/schema/report.schema.json``)."""
+    text = resources.files("reports").joinpath("schema/report.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = orjson.loads(text)
+    return schema

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from markupsafe import escape
 
 from auditor.findings import ActorInfo, Change, Finding
 from auditor.timeutil import format_instant
@@ -26,14 +27,37 @@ MAX_VALUE_CHARS = 2000
 MAX_LIST_ITEMS = 200
 
 
+def escaped_len(text: str | None) -> int:
+    """The length of ``text`` once escaped for HTML (Markdown escaping is no longer)."""
+    return len(escape(text)) if text else 0
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much of a long list is shown in full, compactly, or only counted."""
 
     full_per_severity: int = 200
-    compact_per_severity: int = 2000
+    compact_total: int = 3000
     changes_per_entity: int = 100
     rows: int = 500
+    finding_chars: int = 3_000_000
+    change_chars: int = 1_500_000
+    field_chars: int = 160
+
+
+class Budget:
+    """Roughly how many characters of full detail a list may still use."""
+
+    def __init__(self, chars: int) -> None:
+        self.left = chars
+
+    def spend(self, cost: int) -> bool:
+        """Take ``cost`` if it fits; ``False`` once the budget is spent."""
+        if cost > self.left:
+            self.left = 0
+            return False
+        self.left -= cost
+        return True
 
 
 @dataclass(frozen=True)
@@ -53,6 +77,22 @@ class Evidence:
     documents: tuple[DocumentView, ...]
     entries: tuple[EntryList, ...]
     other: tuple[tuple[str, str], ...]
+
+    @property
+    def cost(self) -> int:
+        """An estimate of the characters it takes to render."""
+        lines = sum(escaped_len(line.text) + 24 for doc in self.documents for line in doc.lines)
+        items = sum(escaped_len(item) + 20 for entry in self.entries for item in entry.items)
+        other = sum(escaped_len(key) + escaped_len(value) + 40 for key, value in self.other)
+        return lines + items + other
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to show."""
+        return not (self.documents or self.entries or self.other)
+
+
+NO_EVIDENCE = Evidence((), (), ())
 
 
 @dataclass(frozen=True)
@@ -97,6 +137,7 @@ class ChangeView:
     change: Change
     time: str
     evidence: Evidence
+    evidence_omitted: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,17 +209,37 @@ def finding_view(finding: Finding) -> FindingView:
     )
 
 
-def finding_row(finding: Finding) -> FindingRow:
-    """A finding as a compact row."""
+def cut(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` characters (fewer if it escapes long), with an ellipsis."""
+    if text is None or len(text) <= limit // 4:
+        return text
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if escaped_len(text) > 2 * limit:
+        text = text[: limit // 4] + "…"
+    return text
+
+
+def finding_row(finding: Finding, limit: int = 160) -> FindingRow:
+    """A finding as a compact row, long fields cut to ``limit`` characters."""
     return FindingRow(
         finding.severity.value,
         format_instant(finding.time),
-        finding.check_id,
-        finding.resource,
-        finding.actor.arn,
+        cut(finding.check_id, limit) or "",
+        cut(finding.resource, limit) or "",
+        cut(finding.actor.arn, limit),
         finding.status,
-        finding.message,
+        cut(finding.message, limit) or "",
     )
+
+
+def finding_cost(view: FindingView) -> int:
+    """An estimate of the characters a finding in full takes to render."""
+    finding, actor = view.finding, view.actor
+    texts = (finding.title, finding.message, finding.resource, *finding.event_ids)
+    fields = (actor.arn, actor.session_name, actor.user_agent, actor.source_ip)
+    size = sum(escaped_len(text) for text in (*texts, *fields))
+    return 1500 + size + view.evidence.cost
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -198,28 +259,38 @@ def severity_sections(findings: Sequence[Finding], limits: Limits) -> tuple[Seve
     for finding in findings:
         by_severity[finding.severity.value].append(finding)
     sections = []
+    budget, rows_left = Budget(limits.finding_chars), limits.compact_total
     for severity in SEVERITIES:
         group = by_severity[severity]
         if not group:
             continue
-        full = group[: limits.full_per_severity]
-        rest = group[limits.full_per_severity :]
-        compact = rest[: limits.compact_per_severity]
+        full: list[FindingView] = []
+        for finding in group[: limits.full_per_severity]:
+            view = finding_view(finding)
+            if not budget.spend(finding_cost(view)):
+                break
+            full.append(view)
+        rest = group[len(full) :]
+        compact = rest[:rows_left]
+        rows_left -= len(compact)
         sections.append(
             SeveritySection(
                 severity,
                 len(group),
-                tuple(finding_view(finding) for finding in full),
-                tuple(finding_row(finding) for finding in compact),
+                tuple(full),
+                tuple(finding_row(finding, limits.field_chars) for finding in compact),
                 len(rest) - len(compact),
             )
         )
     return tuple(sections)
 
 
-def change_view(change: Change) -> ChangeView:
-    """One change with its evidence."""
-    return ChangeView(change, format_instant(change.time), evidence_of(change.details))
+def change_view(change: Change, budget: Budget) -> ChangeView:
+    """One change with its evidence, unless the budget for evidence is spent."""
+    evidence = evidence_of(change.details)
+    if evidence.empty or budget.spend(evidence.cost):
+        return ChangeView(change, format_instant(change.time), evidence)
+    return ChangeView(change, format_instant(change.time), NO_EVIDENCE, evidence_omitted=True)
 
 
 def entity_groups(changes: Iterable[Change], limits: Limits) -> tuple[EntityGroup, ...]:
@@ -227,7 +298,7 @@ def entity_groups(changes: Iterable[Change], limits: Limits) -> tuple[EntityGrou
     grouped: dict[str, list[Change]] = {}
     for change in sorted(changes, key=lambda change: change.sort_key):
         grouped.setdefault(change.entity, []).append(change)
-    groups = []
+    groups, budget = [], Budget(limits.change_chars)
     for entity in sorted(grouped):
         members = grouped[entity]
         kinds = Counter(change.kind for change in members)
@@ -237,7 +308,7 @@ def entity_groups(changes: Iterable[Change], limits: Limits) -> tuple[EntityGrou
                 entity,
                 len(members),
                 tuple(sorted(kinds.items())),
-                tuple(change_view(change) for change in shown),
+                tuple(change_view(change, budget) for change in shown),
                 len(members) - len(shown),
             )
         )
