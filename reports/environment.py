@@ -24,6 +24,8 @@ def _loader(template_dir: Path | None) -> BaseLoader:
     packaged = PackageLoader("reports", "templates")
     if template_dir is None:
         return packaged
+    if not template_dir.is_dir():
+        raise ValueError(f"template_dir {str(template_dir)!r} is not a folder")
     return ChoiceLoader([FileSystemLoader(str(template_dir)), packaged])
 
 

@@ -127,3 +127,8 @@ def test_long_values_everywhere_still_stay_under_ten_megabytes() -> None:
     changes = tuple(replace(change, details=details) for change in data.changes)
     html = render_report(replace(data, findings=findings, changes=changes), "html")
     assert len(html.encode("utf-8")) < 10_000_000
+
+
+def test_missing_template_dir_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a folder"):
+        render_report(rich_report(), "md", template_dir=tmp_path / "nope")
