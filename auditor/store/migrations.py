@@ -83,4 +83,38 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX iam_snapshots_at ON iam_snapshots (at_us);
         """,
     ),
+    Migration(
+        20,
+        "runs, finding history and the run lock",
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            from_arrival INTEGER NOT NULL,
+            to_arrival INTEGER NOT NULL,
+            from_problem INTEGER NOT NULL,
+            to_problem INTEGER NOT NULL,
+            window_since TEXT,
+            window_until TEXT,
+            counts TEXT NOT NULL DEFAULT '{}',
+            reports TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE finding_history (
+            fingerprint TEXT PRIMARY KEY,
+            check_id TEXT NOT NULL,
+            first_run INTEGER NOT NULL,
+            last_run INTEGER NOT NULL,
+            first_time TEXT NOT NULL
+        );
+        CREATE TABLE run_lock (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            acquired_at TEXT NOT NULL
+        );
+        """,
+    ),
 )

@@ -6,27 +6,8 @@ from collections.abc import Iterable
 
 from auditor.events import Event
 from auditor.findings import Finding
+from auditor.principals import ASSUME_ROLE_NAMES, assumed_role
 from auditor.rules.base import WindowCheck, WindowContext
-
-ASSUME = ("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity")
-
-
-def caller_of(event: Event) -> str | None:
-    """Who assumed the role: the long-lived principal, or the calling account's root."""
-    actor = event.actor
-    if actor.type == "AWSService":
-        return None
-    if actor.type == "AWSAccount" and actor.account_id:
-        return f"arn:aws:iam::{actor.account_id}:root"
-    return actor.principal_arn or actor.user_name
-
-
-def pair_of(event: Event) -> tuple[str, str] | None:
-    """(caller, role ARN) of a successful assumption, when both are known."""
-    if event.source != "sts.amazonaws.com" or event.name not in ASSUME or event.failed:
-        return None
-    caller, role = caller_of(event), event.param("roleArn")
-    return (caller, str(role)) if caller and role else None
 
 
 class StsAssumeRoleFirstTime(WindowCheck):
@@ -39,11 +20,13 @@ class StsAssumeRoleFirstTime(WindowCheck):
             return
         known = history.memo(
             "assume-role-pairs",
-            lambda: {p for e in history.events(*ASSUME) if (p := pair_of(e)) is not None},
+            lambda: {
+                p for e in history.events(*ASSUME_ROLE_NAMES) if (p := assumed_role(e)) is not None
+            },
         )
         first: dict[tuple[str, str], Event] = {}
         for event in ctx.events:
-            pair = pair_of(event)
+            pair = assumed_role(event)
             if pair is not None and pair not in known and pair not in first:
                 first[pair] = event
         for (caller, role), event in first.items():

@@ -1,0 +1,44 @@
+"""Who an event is about, in the forms summaries and checks share."""
+
+from __future__ import annotations
+
+from auditor.events import HIDDEN_USER_NAME, Event
+
+ASSUME_ROLE_NAMES = ("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity")
+
+
+def caller_of(event: Event) -> str | None:
+    """Who made a call, as a long-lived principal: a session's role, a user, an account's root.
+
+    AWS services return None: their calls are the bulk of AssumeRole volume and are
+    noise unless configured otherwise.
+    """
+    actor = event.actor
+    if actor.type == "AWSService":
+        return None
+    if actor.type == "AWSAccount" and actor.account_id:
+        return f"arn:aws:iam::{actor.account_id}:root"
+    if actor.type in ("SAMLUser", "WebIdentityUser"):
+        return actor.user_name or actor.principal_id
+    return actor.principal_arn or actor.user_name
+
+
+def assumed_role(event: Event) -> tuple[str, str] | None:
+    """(caller, role ARN) of a successful role assumption by a non-service caller."""
+    if event.source != "sts.amazonaws.com" or event.name not in ASSUME_ROLE_NAMES:
+        return None
+    if event.failed:
+        return None
+    caller, role = caller_of(event), event.param("roleArn")
+    return (caller, str(role)) if caller and role else None
+
+
+def sign_in_principal(event: Event) -> str:
+    """The principal a console sign-in is for (failed ones may name only a user)."""
+    actor = event.actor
+    if actor.arn:
+        return actor.arn
+    name = actor.user_name or HIDDEN_USER_NAME
+    if name == HIDDEN_USER_NAME:
+        return f"unknown user in {event.account_id}"
+    return f"arn:aws:iam::{event.account_id}:user/{name}"
