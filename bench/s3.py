@@ -80,6 +80,7 @@ def main() -> None:
 
         from auditor.config import IngestSettings
         from auditor.ingest.pipeline import IngestSummary, ingest_files
+        from auditor.sources.interface import Listing
         from auditor.sources.layout import Window
         from auditor.sources.local import LocalSource
         from auditor.sources.s3 import S3Source
@@ -99,10 +100,10 @@ def main() -> None:
             root = Path(scratch)
             corpus.write(root / "logs")
 
-            def measure(name: str, listing_of: object) -> IngestSummary:
+            def measure(name: str, listing: Listing) -> IngestSummary:
                 store = EventStore.open(root / f"{name}.db")
                 started = time.perf_counter()
-                summary = ingest_files(listing_of, store, settings)  # type: ignore[arg-type]
+                summary = ingest_files(listing, store, settings)
                 seconds = time.perf_counter() - started
                 store.close()
                 summary.seconds = seconds

@@ -197,3 +197,32 @@ def test_invalid_settings(bad: dict[str, Any]) -> None:
 
     with pytest.raises(ConfigError):
         S3Source(**bad)
+
+
+def test_interrupted_run_continues_where_it_stopped(trail: Trail, tmp_path: Path) -> None:
+    source = S3Source(trail.bucket, f"AWSLogs/{ORG}/{ACCOUNTS[0]}/")
+    files = [i for i in source.list_files(Window()) if isinstance(i, LogFile)]
+    store, first = ingest(iter(files[:5]), tmp_path / "s.db")  # the run "stops" after 5
+    rest = ingest_files(source.list_files(Window()), store, IngestSettings(workers=1))
+    assert first.files_read == 5
+    assert rest.files_skipped["already ingested, unchanged"] == 5
+    assert rest.files_read == len(files) - 5
+    store.close()
+
+
+def test_sse_kms_objects_read_like_any_other(moto_endpoint: str) -> None:
+    corpus = build_corpus(days=1, files_per_folder=1, seed=5)
+    key_id = boto3.client("kms", region_name="us-east-1").create_key()["KeyMetadata"]["KeyId"]
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="kms-trail")
+    name = corpus.log_keys[0]
+    s3.put_object(
+        Bucket="kms-trail",
+        Key=name,
+        Body=corpus.objects[name],
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=key_id,
+    )
+    (log_file,) = [i for i in S3Source("kms-trail").list_files(Window()) if isinstance(i, LogFile)]
+    assert read_log_file(log_file) == corpus.objects[name]
+    assert '"' not in log_file.version and log_file.version
