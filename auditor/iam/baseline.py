@@ -98,6 +98,8 @@ def _boundary(item: Mapping[str, Any]) -> str | None:
 
 def _identity(item: Mapping[str, Any], name_key: str) -> tuple[str, str, str, str] | None:
     arn, name = _str(item, "Arn"), _str(item, name_key)
+    if name is None and arn is not None:
+        name = arn.rsplit("/", 1)[-1] or None  # moto leaves PolicyName out
     account = account_of(arn) if arn else None
     if arn is None or name is None or account is None:
         return None

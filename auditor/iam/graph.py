@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -20,7 +20,10 @@ from auditor.iam.state import IamState
 from auditor.policy.trust import OrganizationContext, classify_trust
 from auditor.timeutil import format_instant
 
-Graph = nx.MultiDiGraph[str]
+if TYPE_CHECKING:
+    Graph = nx.MultiDiGraph[str]
+else:
+    Graph = nx.MultiDiGraph
 GRAPH_FORMATS = ("graphml", "json", "dot")
 
 
