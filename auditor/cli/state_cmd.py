@@ -16,8 +16,10 @@ from auditor.findings import Change
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.drift import compute_drift
 from auditor.iam.graph import GRAPH_FORMATS, render_graph
-from auditor.iam.history import diff_between, state_at
+from auditor.iam.history import state_at
 from auditor.timeutil import format_instant
+from auditor.workflow.diff_report import build_diff_report
+from reports import write_reports
 
 DIFF_SCHEMA_VERSION = 1
 DIFF_FORMATS = ("json", "md", "html")
@@ -74,8 +76,8 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.command()
 @click.option("--from", "t_from", type=INSTANT, required=True, help="Start instant.")
 @click.option("--to", "t_to", type=INSTANT, required=True, help="End instant.")
-@click.option("--format", "formats", default="json", show_default=True, help="json,md,html")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write files here.")
+@click.option("--format", "formats", default="json,md,html", show_default=True, help="json,md,html")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write reports here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @pass_app
 def diff(
@@ -89,18 +91,16 @@ def diff(
     """IAM entities added, removed and modified between two instants, and by whom."""
     require(t_from <= t_to, "--from must not be after --to")
     wanted = _formats(formats)
-    changes = diff_between(app.store(), t_from, t_to, app.settings)
-    document = changes_document(changes, t_from, t_to)
+    data = build_diff_report(app.store(), app.settings, app.clock, t_from, t_to)
+    changes = list(data.changes)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        if "json" in wanted:
-            (out / "diff.json").write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
-        for fmt in wanted:
-            if fmt != "json":
-                app.say(f"diff: the {fmt} renderer is not available yet; wrote json only")
+        template = app.settings.report.template_dir
+        for path in write_reports(data, out, wanted, Path(template) if template else None):
+            app.say(str(path))
     if as_json:
+        document = changes_document(changes, t_from, t_to)
         click.echo(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
-    else:
+    elif out is None:
         title = f"IAM changes {format_instant(t_from)} → {format_instant(t_to)}"
         app.out.print(changes_table(changes, title))
     return 0

@@ -54,7 +54,9 @@ def read_log_file(log_file: LogFile) -> bytes:
         if log_file.kind == "s3":
             import auditor.sources.s3
         elif log_file.kind == "local":
-            import auditor.sources.local  # noqa: F401
+            import auditor.sources.local
+        elif log_file.kind == "cloudtrail-api":
+            import auditor.sources.cloudtrail_api  # noqa: F401
     try:
         reader = _READERS[log_file.kind]
     except KeyError:

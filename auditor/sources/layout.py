@@ -81,9 +81,10 @@ class Window:
     def admits_day(self, day: date) -> bool:
         """Could a folder of files delivered on this day hold events inside the window?"""
         start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return self.admits_delivery(start + timedelta(days=1) - timedelta(microseconds=1)) and (
-            self.until is None or start <= self.until + self.margin
-        )
+        end = start + timedelta(days=1) - timedelta(microseconds=1)
+        if self.since is not None and end < self.since - EARLY_MARGIN:
+            return False
+        return self.until is None or start <= self.until + self.margin
 
     def days(self, today: date) -> list[date]:
         """Every delivery day the window can touch (``since`` is required)."""

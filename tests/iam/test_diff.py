@@ -125,6 +125,8 @@ def test_cli_diff_json_and_out_dir(store: EventStore, tmp_path: Path) -> None:
         "role",
         "policy_version",
     }
-    assert orjson.loads((tmp_path / "out" / "diff.json").read_bytes()) == document
+    report = orjson.loads((tmp_path / "out" / "report.json").read_bytes())
+    assert report["kind"] == "diff" and report["changes"] == document["changes"]
+    assert (tmp_path / "out" / "report.md").exists() and (tmp_path / "out" / "report.html").exists()
     table = run("--db", db, "diff", "--from", "2026-11-02", "--to", "2026-11-09", cwd=tmp_path)
     assert table.returncode == 0 and "transient" in table.stdout
