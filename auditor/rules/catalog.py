@@ -103,14 +103,14 @@ def load_rule(path: Path) -> tuple[Check | None, list[RuleProblem]]:
             return None, [*problems, RuleProblem(str(path), line_of(path, key), str(exc))]
     else:
         return None, [RuleProblem(str(path), None, f"needs a [match] table or {module_path.name}")]
-    problems += _case_problems(meta)
     if check is None or problems:
         return None, problems
     check.bind(meta)
     return check, []
 
 
-def _case_problems(meta: CheckMeta) -> list[RuleProblem]:
+def case_problems(meta: CheckMeta) -> list[RuleProblem]:
+    """A rule without a fail case or a pass case (reported by validate and test)."""
     cases = meta.folder / "cases"
     names = [p.name for p in cases.iterdir()] if cases.is_dir() else []
     missing = [kind for kind in ("fail_", "pass_") if not any(n.startswith(kind) for n in names)]
@@ -127,6 +127,7 @@ class Catalog:
     checks: list[Check] = field(default_factory=list)
     problems: list[RuleProblem] = field(default_factory=list)
     disabled: list[str] = field(default_factory=list)
+    untested: list[RuleProblem] = field(default_factory=list)
 
     def event_checks(self) -> list[EventCheck]:
         """The enabled one-event checks."""
@@ -156,6 +157,7 @@ def load_catalog(settings: ChecksSettings, include_builtin: bool = True) -> Cata
                 catalog.problems.append(RuleProblem(str(path), line_of(path, "id"), message))
                 continue
             seen[check.check_id] = path
+            catalog.untested += case_problems(check.meta)
             wanted = not settings.enable or check.check_id in settings.enable
             if not wanted or check.check_id in settings.disable:
                 catalog.disabled.append(check.check_id)

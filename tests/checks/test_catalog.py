@@ -49,8 +49,11 @@ def test_all_problems_are_reported_with_file_and_line(tmp_path: Path) -> None:
         cases=False,
     )
     catalog = load_catalog(ChecksSettings(paths=(str(tmp_path),)), include_builtin=False)
-    assert [c.check_id for c in catalog.checks] == ["test_user_created_here"]
-    text = "\n".join(str(p) for p in catalog.problems)
+    assert sorted(c.check_id for c in catalog.checks) == [
+        "test_no_cases_here",
+        "test_user_created_here",
+    ]
+    text = "\n".join(str(p) for p in catalog.problems + catalog.untested)
     assert "test_bad_rule_here.toml:5: category 'made-up'" in text
     assert "test_bad_rule_here.toml:6: severity 'severe'" in text
     assert "unknown key 'extra'" in text
