@@ -6,6 +6,7 @@ indexes is extracted, so the hot ingest loop stays cheap.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -34,10 +35,16 @@ def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow
     missing = missing_fields(record)
     if missing:
         return f"missing required field(s): {', '.join(missing)}"
+    text = record["eventTime"]
     try:
-        moment = parse_instant(str(record["eventTime"]))
-    except (ValueError, OverflowError):
-        return f"malformed eventTime {str(record['eventTime'])[:64]!r}"
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    except ValueError:
+        try:
+            moment = parse_instant(text)
+        except (ValueError, OverflowError):
+            return f"malformed eventTime {text[:64]!r}"
     identity = record.get("userIdentity")
     identity = identity if isinstance(identity, dict) else {}
     account = record.get("recipientAccountId") or identity.get("accountId") or "unknown"

@@ -92,6 +92,24 @@ def _identity(account: str, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def _response(rng: random.Random, account: str, region: str) -> dict[str, Any]:
+    """A response body with the entropy of real ones (ids, tokens, ARNs)."""
+    return {
+        "x-amz-id-2": f"{rng.getrandbits(200):050x}",
+        "requestId": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "items": [
+            {
+                "arn": f"arn:aws:ec2:{region}:{account}:instance/i-{rng.getrandbits(68):017x}",
+                "state": rng.choice(("running", "stopped", "pending")),
+                "launchTime": rng.randrange(1_600_000_000_000, 1_800_000_000_000),
+                "privateIpAddress": f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)}",
+                "tags": [{"key": "team", "value": rng.choice(("data", "web", "ml", "core"))}],
+            }
+            for _ in range(rng.randrange(0, 3))
+        ],
+    }
+
+
 def _record(
     account: str, region: str, when: datetime, rng: random.Random, iam: bool
 ) -> dict[str, Any]:
@@ -122,7 +140,7 @@ def _record(
         "sourceIPAddress": f"203.0.113.{rng.randrange(1, 255)}",
         "userAgent": "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux api/x#1.0",
         "requestParameters": params,
-        "responseElements": None if iam else {"x-amz-id-2": f"{rng.getrandbits(160):040x}"},
+        "responseElements": None if iam else _response(rng, account, region),
         "requestID": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "eventID": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "readOnly": name.startswith(("Get", "Describe", "List")),
