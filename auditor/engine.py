@@ -20,7 +20,7 @@ from auditor.events import Event
 from auditor.findings import Change, Finding, Severity
 from auditor.iam.replay import apply_events, event_order, is_replayed
 from auditor.iam.state import IamState
-from auditor.rules.base import Check, EventContext, RunContext, WindowContext
+from auditor.rules.base import Check, EventCheck, EventContext, RunContext, WindowContext
 from auditor.rules.catalog import Catalog
 from auditor.suppress import apply_suppressions
 
@@ -46,6 +46,22 @@ class Analysis:
     checks_run: int = 0
     events_analyzed: int = 0
     state_after: IamState | None = None
+
+
+class _CheckIndex:
+    """The event checks that apply to each (source, name, failed), computed once per kind."""
+
+    def __init__(self, checks: list[EventCheck]) -> None:
+        self.plain = [c for c in checks if type(c).applies_to is EventCheck.applies_to]
+        self.custom = [c for c in checks if type(c).applies_to is not EventCheck.applies_to]
+        self.cache: dict[tuple[str, str, bool], list[EventCheck]] = {}
+
+    def relevant(self, event: Event) -> list[EventCheck]:
+        key = (event.source, event.name, event.failed)
+        if key not in self.cache:
+            self.cache[key] = [c for c in self.plain if c.applies_to(event)]
+        custom = [c for c in self.custom if c.applies_to(event)]
+        return self.cache[key] + custom if custom else self.cache[key]
 
 
 def _collect(
@@ -107,11 +123,11 @@ def analyze(
     state = state_before.copy()
     by_event: dict[str, Event] = {}
     raw: list[tuple[Finding, Event | None]] = []
-    event_checks = catalog.event_checks()
+    index = _CheckIndex(catalog.event_checks())
     for event in ordered:
         by_event[event.event_id] = event
         wanted = checked_ids is None or event.event_id in checked_ids
-        relevant = [c for c in event_checks if wanted and c.applies_to(event)]
+        relevant = index.relevant(event) if wanted else []
         wants_before = any(c.uses_state_before for c in relevant) and is_replayed(event)
         before = state.copy() if wants_before else None
         apply_events(state, [event])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from auditor.policy.actions import (
@@ -92,6 +93,21 @@ def resource_scope(statement: Statement) -> ResourceScope:
     return "scoped" if statement.resources else "none"
 
 
+@lru_cache(maxsize=8192)
+def _document_on_all(
+    document: PolicyDocument, catalog: ActionCatalog
+) -> tuple[frozenset[str], frozenset[str]]:
+    """One document's actions allowed on ``*`` and unconditionally denied (memoized)."""
+    allowed: set[str] = set()
+    denied: set[str] = set()
+    for statement in document.statements:
+        if statement.is_allow and resource_scope(statement) in ("all", "all-except"):
+            allowed |= catalog.statement_actions(statement)
+        elif is_unconditional_deny_on_all(statement):
+            denied |= catalog.statement_actions(statement)
+    return frozenset(allowed), frozenset(denied)
+
+
 def actions_on_all_resources(
     documents: Iterable[PolicyDocument], catalog: ActionCatalog | None = None
 ) -> frozenset[str]:
@@ -100,17 +116,22 @@ def actions_on_all_resources(
     allowed: set[str] = set()
     denied: set[str] = set()
     for document in documents:
-        for statement in document.statements:
-            if statement.is_allow and resource_scope(statement) in ("all", "all-except"):
-                allowed |= catalog.statement_actions(statement)
-            elif is_unconditional_deny_on_all(statement):
-                denied |= catalog.statement_actions(statement)
+        document_allowed, document_denied = _document_on_all(document, catalog)
+        allowed |= document_allowed
+        denied |= document_denied
     return frozenset(allowed - denied)
+
+
+@lru_cache(maxsize=8192)
+def _document_is_admin(document: PolicyDocument, catalog: ActionCatalog) -> bool:
+    return _admin_on_all(actions_on_all_resources([document], catalog), catalog)
 
 
 def is_admin_equivalent(value: ActionsOrDocuments, catalog: ActionCatalog | None = None) -> bool:
     """Whether policies (or actions already known to be allowed on ``*``) amount to admin."""
     catalog = catalog or load_action_catalog()
+    if isinstance(value, PolicyDocument):
+        return _document_is_admin(value, catalog)
     return _admin_on_all(_on_all(value, catalog), catalog)
 
 

@@ -150,8 +150,8 @@ class Check:
 class EventCheck(Check):
     """A check that judges events one at a time, in event-time order."""
 
-    event_sources: ClassVar[frozenset[str]] = frozenset()
-    event_names: ClassVar[frozenset[str]] = frozenset()
+    event_sources: frozenset[str] = frozenset()
+    event_names: frozenset[str] = frozenset()
     include_failed: ClassVar[bool] = False
     uses_state_before: ClassVar[bool] = False
 

@@ -31,7 +31,19 @@ class DeclarativeCheck(EventCheck):
         yield self.finding(event=event, resource=resource, message=message)
 
 
+def _literal(match: dict[str, object], key: str) -> frozenset[str]:
+    """Plain string values of a top-level key (no modifiers): a cheap prefilter."""
+    value = match.get(key)
+    values = value if isinstance(value, list) else [value]
+    if value is None or not all(isinstance(v, str) for v in values):
+        return frozenset()
+    return frozenset(str(v) for v in values)
+
+
 def declarative_check(match: object) -> DeclarativeCheck:
     """Compile a ``[match]`` table into a check (raises ``MatchDefinitionError``)."""
     assert isinstance(match, dict)
-    return DeclarativeCheck(compile_match(match))
+    check = DeclarativeCheck(compile_match(match))
+    check.event_sources = _literal(match, "eventSource")
+    check.event_names = _literal(match, "eventName")
+    return check

@@ -44,6 +44,7 @@ class Scope:
     history: History
     problems: list[InputProblem] = field(default_factory=list)
     only_changes_of_judged: bool = False
+    judged_is_everything: bool = False
 
 
 @dataclass
@@ -118,7 +119,7 @@ def analyze_scope(
     judged = sorted(scope.judged, key=lambda e: (e.time, e.event_id))
     start = (judged[0].time if judged else (scope.window.since or clock())) - TICK
     state_before = state_at(store, start)
-    context = _context_events(store, judged, start)
+    context = judged if scope.judged_is_everything else _context_events(store, judged, start)
     judged_ids = frozenset(e.event_id for e in judged)
     geo = open_country_lookup(settings.geo.database)
     run = RunContext(settings, scope.history, geo)

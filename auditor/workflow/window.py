@@ -57,6 +57,7 @@ def build_window_report(
         judged=judged,
         history=History(store, before_time=since),
         problems=problems,
+        judged_is_everything=True,
     )
     year, week, _ = since.isocalendar()
     outcome = analyze_scope(
