@@ -31,13 +31,17 @@ class RiskyGrantCheck(EventCheck):
     event_sources = frozenset({"iam.amazonaws.com"})
     event_names = GRANT_EVENTS
 
+    def relevant(self, actions: list[str]) -> list[str]:
+        """The actions worth a finding (all of them unless a rule says otherwise)."""
+        return actions
+
     def check_event(self, event: Event, ctx: EventContext) -> Iterable[Finding]:
         """One finding per grant with actions of the group on ``*``."""
         grant = granted(event, ctx.after)
         catalog = ctx.run.catalog
         if grant is None or is_admin_equivalent(grant.document, catalog):
             return
-        actions = risky_on_all(grant.document, self.group, catalog)
+        actions = self.relevant(risky_on_all(grant.document, self.group, catalog))
         if not actions:
             return
         title = load_risky_categories(catalog)[self.group].title.lower()
