@@ -30,6 +30,8 @@ from reports import render_report
 
 ACCOUNT = "111122223333"
 START = datetime(2026, 11, 2, tzinfo=UTC)
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+ROLE_PREFIX = f"arn:aws:iam::{ACCOUNT}:role/"
 
 
 def _identity(rng: random.Random) -> dict[str, Any]:
@@ -68,7 +70,7 @@ def _record(rng: random.Random, index: int, when: datetime) -> dict[str, Any]:
     elif roll < 0.09:
         base |= {"eventSource": "iam.amazonaws.com", "eventName": "AttachUserPolicy",
                  "requestParameters": {"userName": f"user{rng.randrange(500)}",
-                                       "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}}  # fmt: skip
+                                       "policyArn": ADMIN}}  # fmt: skip
     elif roll < 0.10:
         base |= {"eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging",
                  "requestParameters": {"name": f"trail-{rng.randrange(50)}"}}  # fmt: skip
@@ -76,7 +78,7 @@ def _record(rng: random.Random, index: int, when: datetime) -> dict[str, Any]:
         base |= {"eventSource": "sts.amazonaws.com", "eventName": "AssumeRole",
                  "userIdentity": {"type": "AWSService", "invokedBy": "lambda.amazonaws.com"},
                  "sourceIPAddress": "lambda.amazonaws.com",
-                 "requestParameters": {"roleArn": f"arn:aws:iam::{ACCOUNT}:role/fn{rng.randrange(300)}",
+                 "requestParameters": {"roleArn": f"{ROLE_PREFIX}fn{rng.randrange(300)}",
                                        "roleSessionName": "x"}}  # fmt: skip
     else:
         base |= {"eventSource": "iam.amazonaws.com", "eventName": "GetRole",

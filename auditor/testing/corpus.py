@@ -102,7 +102,7 @@ def _response(rng: random.Random, account: str, region: str) -> dict[str, Any]:
                 "arn": f"arn:aws:ec2:{region}:{account}:instance/i-{rng.getrandbits(68):017x}",
                 "state": rng.choice(("running", "stopped", "pending")),
                 "launchTime": rng.randrange(1_600_000_000_000, 1_800_000_000_000),
-                "privateIpAddress": f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)}",
+                "privateIpAddress": "10." + ".".join(str(rng.randrange(256)) for _ in range(3)),
                 "tags": [{"key": "team", "value": rng.choice(("data", "web", "ml", "core"))}],
             }
             for _ in range(rng.randrange(0, 3))
