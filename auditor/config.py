@@ -22,6 +22,7 @@ DEFAULT_CONTROL_EVENTS = (
     "cloudtrail.amazonaws.com:DeleteTrail",
     "cloudtrail.amazonaws.com:UpdateTrail",
     "cloudtrail.amazonaws.com:PutEventSelectors",
+    "cloudtrail.amazonaws.com:CreateTrail",
 )
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 REPORT_FORMATS = ("html", "md", "json")

@@ -14,7 +14,7 @@ from auditor.store.event_store import EventStore
 from tests.realdata import read_lines, real_record_files
 
 KEPT_SOURCES = {"iam.amazonaws.com", "sts.amazonaws.com", "signin.amazonaws.com"}
-CONTROL = {"StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"}
+CONTROL = {"StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "CreateTrail"}
 REQUIRED = ("eventID", "eventTime", "eventSource", "eventName")
 
 
