@@ -17,6 +17,7 @@ from pathlib import Path
 import orjson
 
 from auditor.config import (
+    ChecksSettings,
     OrganizationSettings,
     ReportSettings,
     Settings,
@@ -59,6 +60,7 @@ def demo_settings(work: Path) -> Settings:
             accounts=DEMO_ORGANIZATION_ACCOUNTS, known_accounts=dict(DEMO_KNOWN_ACCOUNTS)
         ),
         report=ReportSettings(title="trailaudit demo", formats=FORMATS),
+        checks=ChecksSettings(failure_burst_threshold=3),
         origin="demo",
     )
 
