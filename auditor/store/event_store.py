@@ -135,17 +135,30 @@ class EventStore:
         )
         return self.connection.total_changes - before
 
-    def record_file(self, stored: StoredFile) -> int:
-        """Write (or replace) the row of a completely read file; return its id."""
-        cursor = self.connection.execute(
-            "INSERT INTO files (location, size, version, records_seen, records_kept, duplicates,"
-            " problems, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (location) DO UPDATE SET size = excluded.size,"
+    def next_file_id(self) -> int:
+        """The id the next recorded file will get (call inside the write transaction)."""
+        row = self.connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()
+        return int(row[0])
+
+    def move_file_events(self, location: str, file_id: int) -> None:
+        """Point the events of a file being read again at its new id."""
+        self.connection.execute(
+            "UPDATE events SET file_id = ?"
+            " WHERE file_id = (SELECT id FROM files WHERE location = ?)",
+            (file_id, location),
+        )
+
+    def record_file(self, stored: StoredFile, file_id: int) -> None:
+        """Write (or replace) the row of a completely read file under ``file_id``."""
+        self.connection.execute(
+            "INSERT INTO files (id, location, size, version, records_seen, records_kept,"
+            " duplicates, problems, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (location) DO UPDATE SET id = excluded.id, size = excluded.size,"
             " version = excluded.version, records_seen = excluded.records_seen,"
             " records_kept = excluded.records_kept, duplicates = excluded.duplicates,"
-            " problems = excluded.problems, ingested_at = excluded.ingested_at"
-            " RETURNING id",
+            " problems = excluded.problems, ingested_at = excluded.ingested_at",
             (
+                file_id,
                 stored.location,
                 stored.size,
                 stored.version,
@@ -156,7 +169,6 @@ class EventStore:
                 format_instant(self.clock()),
             ),
         )
-        return int(cursor.fetchone()[0])
 
     def record_problems(self, problems: list[InputProblem]) -> None:
         """Append input problems with the time they were seen."""
