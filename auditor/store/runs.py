@@ -93,6 +93,13 @@ class RunStore:
         ).fetchone()
         return Mark(0, 0, None) if row is None else Mark(int(row[0]), int(row[1]), int(row[2]))
 
+    def last_success_started(self) -> datetime | None:
+        """When the last successful run started (None before the first)."""
+        row = self.db.execute(
+            "SELECT started_at FROM runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return parse_instant(row[0]) if row else None
+
     def start(self, kind: str, mark: Mark, to_arrival: int, to_problem: int) -> int:
         """Record a run as started; return its id."""
         with self.store.transaction():

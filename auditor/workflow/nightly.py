@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from auditor.config import Settings
@@ -45,14 +45,17 @@ class RunResult:
 
 
 def ingest_configured_sources(
-    store: EventStore, settings: Settings, progress: IngestProgress | None = None
+    store: EventStore,
+    settings: Settings,
+    progress: IngestProgress | None = None,
+    since: datetime | None = None,
 ) -> IngestSummary | None:
-    """Ingest every ``[[sources]]`` entry (None when there are none)."""
+    """Ingest every ``[[sources]]`` entry delivered since ``since`` (None: no sources)."""
     if not settings.sources:
         return None
     margin = timedelta(hours=settings.ingest.delivery_margin_hours)
     sources = [source_for_settings(s) for s in settings.sources]
-    listing = list_all(sources, DeliveryWindow(margin=margin))
+    listing = list_all(sources, DeliveryWindow(since=since, margin=margin))
     return ingest_files(listing, store, settings.ingest, progress)
 
 
@@ -69,7 +72,14 @@ def run_nightly(
     runs = RunStore(store)
     runs.acquire_lock()
     try:
-        summary = ingest_configured_sources(store, settings, progress) if ingest else None
+        summary = None
+        if ingest:
+            # files delivered before the last successful run started, less the delivery
+            # margin, were read then: list only the day folders since (a backfill first)
+            last = runs.last_success_started()
+            margin = timedelta(hours=settings.ingest.delivery_margin_hours)
+            since = last - margin if last is not None else None
+            summary = ingest_configured_sources(store, settings, progress, since)
         mark = runs.mark()
         to_arrival, to_problem = store.max_arrival(), store.max_problem_id()
         run_id = runs.start("nightly", mark, to_arrival, to_problem)
