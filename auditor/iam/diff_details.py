@@ -16,6 +16,7 @@ from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User
 from auditor.iam.permissions import compact_actions, identity_documents
 from auditor.iam.state import IamState
 from auditor.policy.actions import ActionCatalog, action_delta, allowed_actions
+from auditor.policy.document import PolicyDocument
 from auditor.policy.trust import OrganizationContext, TrustedPrincipal, classify_trust
 
 _PLAIN_FIELDS = ("path", "description", "max_session_duration", "status", "user_arn", "url")
@@ -32,6 +33,15 @@ class DiffContext:
     org_accounts: frozenset[str] = frozenset()
     known_accounts: Mapping[str, str] | None = None
     _holders: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    _allowed: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def allowed(self, documents: list[PolicyDocument]) -> frozenset[str]:
+        """``allowed_actions`` of these documents, remembered for the diff's duration."""
+        key = tuple(sorted(id(document) for document in documents))
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = allowed_actions(documents, self.catalog)
+        return found
 
     def holders(self, policy_arn: str) -> list[str]:
         """The principals a managed policy is attached to after the change (or bounds)."""
@@ -59,7 +69,7 @@ def _principal_actions(state: IamState | None, arn: str, ctx: DiffContext) -> fr
     if state is None:
         return frozenset()
     documents, _ = identity_documents(state, arn)
-    return allowed_actions(documents, ctx.catalog)
+    return ctx.allowed(documents)
 
 
 def _trust(role: Role | None, ctx: DiffContext) -> tuple[TrustedPrincipal, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from auditor.iam.documents import Document
 
@@ -244,3 +244,23 @@ def content(entity: Entity) -> tuple[Any, ...]:
 
 def _versions_content(versions: Mapping[str, Any]) -> dict[str, Document | None]:
     return {key: version.document for key, version in versions.items()}
+
+
+T = TypeVar("T", bound=tuple[Any, ...])
+_tuple_new = tuple.__new__
+_FIELD_INDEX: dict[type[Any], dict[str, int]] = {}
+
+
+def evolve(entity: T, **changes: Any) -> T:
+    """A copy of a named tuple with some fields changed (``_replace``, about twice as fast).
+
+    Replay calls this on every event; an unknown field name raises ``KeyError``.
+    """
+    kind = type(entity)
+    index = _FIELD_INDEX.get(kind)
+    if index is None:
+        index = _FIELD_INDEX[kind] = {name: i for i, name in enumerate(kind._fields)}  # type: ignore[attr-defined]
+    values = list(entity)
+    for name, value in changes.items():
+        values[index[name]] = value
+    return _tuple_new(kind, values)

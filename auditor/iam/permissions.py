@@ -8,6 +8,7 @@ else from the shipped table of the policy library.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from auditor.iam.model import Group, Role, User
@@ -106,17 +107,31 @@ def effective_actions(
     )
 
 
+_SERVICE_SETS: dict[int, list[tuple[str, frozenset[str]]]] = {}
+
+
+def _service_sets(catalog: ActionCatalog) -> list[tuple[str, frozenset[str]]]:
+    found = _SERVICE_SETS.get(id(catalog))
+    if found is None:
+        found = [(f"{svc}:*", catalog.expand(f"{svc}:*")) for svc in sorted(catalog.services())]
+        _SERVICE_SETS[id(catalog)] = found = [(name, every) for name, every in found if every]
+    return found
+
+
 def compact_actions(actions: frozenset[str], catalog: ActionCatalog) -> list[str]:
     """Sorted actions, with ``service:*`` in place of every action of a whole service."""
-    by_service: dict[str, set[str]] = {}
-    for action in actions:
-        by_service.setdefault(action.partition(":")[0].lower(), set()).add(action)
+    if not actions:
+        return []
+    return list(_compact(frozenset(actions), catalog))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compact(actions: frozenset[str], catalog: ActionCatalog) -> tuple[str, ...]:
+    remaining = set(actions)
     out: list[str] = []
-    for service in sorted(by_service):
-        names = by_service[service]
-        every = catalog.expand(f"{service}:*")
-        if every and every <= names:
-            out.append(f"{service}:*")
-            names = names - every
-        out.extend(sorted(names))
-    return out
+    for name, every in _service_sets(catalog):
+        if len(every) <= len(remaining) and every <= remaining:
+            out.append(name)
+            remaining -= every
+    out.extend(remaining)
+    return tuple(sorted(out, key=str.lower))

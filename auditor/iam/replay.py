@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from auditor.events import Event
-from auditor.iam.handlers import HANDLERS, SEES_FAILURES
+from auditor.iam.gc_pause import paused_gc
+from auditor.iam.handlers import HANDLERS, SEES_FAILURES, Handler
 from auditor.iam.model import Anomaly
 from auditor.iam.state import IamState, Journal
 
@@ -27,6 +28,13 @@ def is_replayed(event: Event) -> bool:
     return (event.source, event.name) in HANDLERS
 
 
+def _by_name() -> dict[str, tuple[str, Handler, bool]]:
+    return {
+        name: (source, handler, (source, name) in SEES_FAILURES)
+        for (source, name), handler in HANDLERS.items()
+    }
+
+
 def apply_events(
     state: IamState,
     events: Iterable[Event],
@@ -36,38 +44,40 @@ def apply_events(
     """Apply events already in event-time order to ``state`` (changed in place, returned).
 
     Stops at the first event after ``until``; records touched entities in ``journal``.
+    The cyclic garbage collector is paused meanwhile (replay makes no cycles).
     """
-    handlers = HANDLERS
-    sees_failures = SEES_FAILURES
+    handlers = _BY_NAME
     cuts = state.baseline_at
+    last_cut = max(cuts.values()) if cuts else None
     state.journal = journal
+    latest = state.at
     try:
-        for event in events:
-            time = event.time
-            if until is not None and time > until:
-                break
-            key = (event.source, event.name)
-            handler = handlers.get(key)
-            if handler is None:
-                continue
-            if (
-                event.error_code is not None or event.error_message is not None
-            ) and key not in sees_failures:
-                continue
-            if cuts:
-                cut = cuts.get(event.account_id)
-                if cut is not None and time <= cut:
+        with paused_gc():
+            for event in events:
+                time = event.time
+                if until is not None and time > until:
+                    break
+                entry = handlers.get(event.name)
+                if entry is None or entry[0] != event.source:
                     continue
-            state.event = event
-            try:
-                handler(state, event)
-            except Exception as exc:  # a safety net: handlers are written not to raise
-                state.anomalies.append(
-                    Anomaly(event.event_id, time, event.name, f"internal error: {exc!r}")
-                )
-            if state.at is None or time > state.at:
-                state.at = time
+                failed = event.error_code is not None or event.error_message is not None
+                if failed and not entry[2]:
+                    continue
+                if last_cut is not None and time <= last_cut:
+                    cut = cuts.get(event.account_id)
+                    if cut is not None and time <= cut:
+                        continue
+                state.event = event
+                try:
+                    entry[1](state, event)
+                except Exception as exc:  # a safety net: handlers are written not to raise
+                    state.anomalies.append(
+                        Anomaly(event.event_id, time, event.name, f"internal error: {exc!r}")
+                    )
+                if latest is None or time > latest:
+                    latest = time
     finally:
+        state.at = latest
         state.event = None
         state.journal = None
     return state
@@ -82,3 +92,6 @@ def replay(
     """Sort events into replay order, then apply them to a copy of ``state``."""
     ordered = sorted(events, key=event_order)
     return apply_events(state.copy(), ordered, until, journal)
+
+
+_BY_NAME = _by_name()

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from auditor.iam.documents import Document
+from auditor.iam.gc_pause import paused_gc
 from auditor.iam.model import (
     AccessKey,
     AccountSettings,
@@ -31,9 +32,10 @@ from auditor.iam.model import (
     User,
 )
 from auditor.iam.state import FAMILIES, NAMED_FAMILIES, IamState
-from auditor.timeutil import format_instant, parse_instant
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
+EMPTY: frozenset[str] = frozenset()
+_tuple_new = tuple.__new__
 ENTITY_TYPES: dict[str, type[Any]] = {
     "user": User,
     "group": Group,
@@ -61,21 +63,39 @@ _SETS = frozenset(
 
 
 def _time(value: datetime | None) -> str | None:
-    return format_instant(value) if value is not None else None
+    return value.isoformat() if value is not None else None
 
 
 def _read_time(value: object) -> datetime | None:
-    return parse_instant(value) if isinstance(value, str) else None
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _plan(kind: type[Any]) -> list[tuple[int, str]]:
+    """The fields of an entity type that are not stored as they are."""
+    plain = {"arn", "name", "path", "account", "key_id", "user_arn", "serial", "kind", "url"}
+    plain |= {"entity_id", "origin", "origin_event", "status", "virtual", "alias"}
+    plain |= {"boundary", "description", "max_session_duration", "service_linked"}
+    plain |= {"default_version", "aws_managed", "metadata_sha256"}
+    fields: tuple[str, ...] = kind._fields
+    return [(i, name) for i, name in enumerate(fields) if name not in plain]
 
 
 class _Writer:
     def __init__(self) -> None:
         self.documents: list[Any] = []
         self._index: dict[bytes, int] = {}
+        self._by_id: dict[int, int] = {}
+        self._plans = {kind: _plan(kind) for kind in ENTITY_TYPES.values()}
 
     def document(self, doc: Document | None) -> int | None:
         if doc is None:
             return None
+        found = self._by_id.get(id(doc))
+        if found is None:
+            found = self._by_id[id(doc)] = self._add(doc)
+        return found
+
+    def _add(self, doc: Document) -> int:
         payload = [doc.to_json(), doc.error]
         key = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
         found = self._index.get(key)
@@ -90,7 +110,7 @@ class _Writer:
         if name in _SETS:
             return sorted(value)
         if isinstance(value, datetime):
-            return format_instant(value)
+            return value.isoformat()
         if isinstance(value, Document):
             return self.document(value)
         if name == "inline":
@@ -102,8 +122,14 @@ class _Writer:
         return dict(value)
 
     def entity(self, entity: Entity) -> list[Any]:
-        fields = type(entity)._fields
-        return [self.field(name, value) for name, value in zip(fields, entity, strict=True)]
+        values: list[Any] = list(entity)
+        for index, name in self._plans[type(entity)]:
+            value = values[index]
+            if value:
+                values[index] = self.field(name, value)
+            elif value is not None:
+                values[index] = [] if name in _SETS else {}
+        return values
 
 
 def state_to_json(state: IamState) -> dict[str, Any]:
@@ -116,11 +142,11 @@ def state_to_json(state: IamState) -> dict[str, Any]:
     return {
         "format": SNAPSHOT_FORMAT,
         "at": _time(state.at),
-        "baseline_at": {account: format_instant(t) for account, t in state.baseline_at.items()},
+        "baseline_at": {account: t.isoformat() for account, t in state.baseline_at.items()},
         "documents": writer.documents,
         "entities": tables,
         "assumptions": [
-            [caller, role, a.times, format_instant(a.first), format_instant(a.last), a.last_event]
+            [caller, role, a.times, a.first.isoformat(), a.last.isoformat(), a.last_event]
             for (caller, role), a in state.assumptions.items()
         ],
         "sign_ins": [
@@ -133,11 +159,13 @@ def state_to_json(state: IamState) -> dict[str, Any]:
 
 def state_to_bytes(state: IamState) -> bytes:
     """The snapshot as compact JSON bytes."""
-    return orjson.dumps(state_to_json(state))
+    with paused_gc():
+        return orjson.dumps(state_to_json(state))
 
 
 class _Reader:
     def __init__(self, documents: list[Any]) -> None:
+        self._plans = {kind: _plan(kind) for kind in ENTITY_TYPES.values()}
         self.documents = [
             Document(
                 raw if isinstance(raw, dict) else None, raw if isinstance(raw, str) else None, err
@@ -169,8 +197,13 @@ class _Reader:
         return value
 
     def entity(self, kind: type[Any], values: list[Any]) -> Any:
-        fields: tuple[str, ...] = kind._fields
-        return kind(*(self.field(name, value) for name, value in zip(fields, values, strict=True)))
+        for index, name in self._plans[kind]:
+            value = values[index]
+            if name in _SETS:
+                values[index] = frozenset(value) if value else EMPTY
+            elif value is not None:
+                values[index] = self.field(name, value)
+        return _tuple_new(kind, values)
 
 
 def _key(family: str) -> Callable[[Any], str]:
@@ -199,18 +232,19 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
                 state.names[(family, entity.account, entity.name)] = entity.arn
     for caller, role, times, first, last, last_event in data.get("assumptions", []):
         state.assumptions[(caller, role)] = Assumption(
-            times, parse_instant(first), parse_instant(last), last_event
+            times, datetime.fromisoformat(first), datetime.fromisoformat(last), last_event
         )
     for who, ok, failed, first, last, last_event, mfa in data.get("sign_ins", []):
         state.sign_ins[who] = SignIns(
-            ok, failed, parse_instant(first), parse_instant(last), last_event, mfa
+            ok, failed, datetime.fromisoformat(first), datetime.fromisoformat(last), last_event, mfa
         )
     state.anomalies = [
-        Anomaly(event_id, parse_instant(time), name, reason)
+        Anomaly(event_id, datetime.fromisoformat(time), name, reason)
         for event_id, time, name, reason in data.get("anomalies", [])
     ]
     state.baseline_at = {
-        account: parse_instant(time) for account, time in data.get("baseline_at", {}).items()
+        account: datetime.fromisoformat(time)
+        for account, time in data.get("baseline_at", {}).items()
     }
     state.at = _read_time(data.get("at"))
     return state
@@ -218,7 +252,8 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
 
 def state_from_bytes(payload: bytes) -> IamState:
     """Rebuild a state from ``state_to_bytes`` output."""
-    data = orjson.loads(payload)
-    if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
-        raise ValueError("not an IAM state snapshot of a known format")
-    return state_from_json(data)
+    with paused_gc():
+        data = orjson.loads(payload)
+        if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError("not an IAM state snapshot of a known format")
+        return state_from_json(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from auditor.events import Event
 from auditor.iam.handlers.common import text
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import AccountSettings
+from auditor.iam.model import AccountSettings, evolve
 from auditor.iam.state import IamState
 
 
@@ -25,7 +25,7 @@ def _store(state: IamState, settings: AccountSettings) -> None:
 def apply_update_password_policy(state: IamState, event: Event) -> None:
     """The whole password policy is the request (unset fields take their defaults)."""
     policy = dict(event.request) if event.request else {}
-    _store(state, _settings(state, event)._replace(password_policy=policy))
+    _store(state, evolve(_settings(state, event), password_policy=policy))
 
 
 @handles("DeleteAccountPasswordPolicy")
@@ -34,7 +34,7 @@ def apply_delete_password_policy(state: IamState, event: Event) -> None:
     settings = _settings(state, event)
     if settings.password_policy is None and settings.origin != "unknown":
         state.note("DeleteAccountPasswordPolicy with no password policy in the state")
-    _store(state, settings._replace(password_policy=None))
+    _store(state, evolve(settings, password_policy=None))
 
 
 @handles("CreateAccountAlias")
@@ -44,10 +44,10 @@ def apply_create_account_alias(state: IamState, event: Event) -> None:
     if alias is None:
         state.note("CreateAccountAlias without accountAlias")
         return
-    _store(state, _settings(state, event)._replace(alias=alias))
+    _store(state, evolve(_settings(state, event), alias=alias))
 
 
 @handles("DeleteAccountAlias")
 def apply_delete_account_alias(state: IamState, event: Event) -> None:
     """Remove the account alias."""
-    _store(state, _settings(state, event)._replace(alias=None))
+    _store(state, evolve(_settings(state, event), alias=None))

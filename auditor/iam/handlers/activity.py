@@ -9,6 +9,8 @@ from auditor.iam.handlers.registry import SIGNIN, STS, handles
 from auditor.iam.model import Assumption, SignIns
 from auditor.iam.state import IamState
 
+_new = tuple.__new__
+
 
 def assuming_caller(event: Event) -> str:
     """Who assumed the role: a principal ARN, an account root, a service or a provider."""
@@ -39,12 +41,18 @@ def apply_assume_role(state: IamState, event: Event) -> None:
         return
     key = (assuming_caller(event), role_arn)
     seen = state.assumptions.get(key)
+    time = event.time
     if seen is None:
-        state.assumptions[key] = Assumption(1, event.time, event.time, event.event_id)
+        values = (1, time, time, event.event_id)
     else:
-        state.assumptions[key] = Assumption(
-            seen.times + 1, min(seen.first, event.time), max(seen.last, event.time), event.event_id
+        first, last = seen[1], seen[2]
+        values = (
+            seen[0] + 1,
+            time if time < first else first,
+            time if time > last else last,
+            event.event_id,
         )
+    state.assumptions[key] = _new(Assumption, values)
 
 
 def _mfa_used(event: Event) -> bool | None:

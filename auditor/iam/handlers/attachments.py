@@ -6,7 +6,7 @@ from auditor.events import Event
 from auditor.iam.arns import account_of, parse_iam_arn
 from auditor.iam.handlers.common import ensure, put, put_policy, require_document, text
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import Group, ManagedPolicy, Role, User
+from auditor.iam.model import Group, ManagedPolicy, Role, User, evolve
 from auditor.iam.state import IamState
 
 Principal = User | Group | Role
@@ -73,7 +73,7 @@ def apply_attach_policy(state: IamState, event: Event) -> None:
         return
     ensure_policy_known(state, event, policy_arn)
     if policy_arn not in principal.attached:
-        _store(state, principal._replace(attached=principal.attached | {policy_arn}))
+        _store(state, evolve(principal, attached=principal.attached | {policy_arn}))
 
 
 @handles("DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy")
@@ -86,7 +86,7 @@ def apply_detach_policy(state: IamState, event: Event) -> None:
     if policy_arn not in principal.attached:
         state.note(f"{policy_arn} was not attached to {principal.arn} in the state")
         return
-    _store(state, principal._replace(attached=principal.attached - {policy_arn}))
+    _store(state, evolve(principal, attached=principal.attached - {policy_arn}))
 
 
 @handles("PutUserPolicy", "PutGroupPolicy", "PutRolePolicy")
@@ -100,7 +100,7 @@ def apply_put_inline_policy(state: IamState, event: Event) -> None:
         state.note(f"{event.name} without policyName")
         return
     document = require_document(state, event)
-    _store(state, principal._replace(inline={**principal.inline, name: document}))
+    _store(state, evolve(principal, inline={**principal.inline, name: document}))
 
 
 @handles("DeleteUserPolicy", "DeleteGroupPolicy", "DeleteRolePolicy")
@@ -114,7 +114,7 @@ def apply_delete_inline_policy(state: IamState, event: Event) -> None:
         state.note(f"inline policy {name} of {principal.arn} was not in the state")
         return
     inline = {key: value for key, value in principal.inline.items() if key != name}
-    _store(state, principal._replace(inline=inline))
+    _store(state, evolve(principal, inline=inline))
 
 
 @handles("PutUserPermissionsBoundary", "PutRolePermissionsBoundary")
@@ -128,7 +128,7 @@ def apply_put_boundary(state: IamState, event: Event) -> None:
         state.note(f"{event.name} without permissionsBoundary")
         return
     ensure_policy_known(state, event, boundary)
-    _store(state, principal._replace(boundary=boundary))
+    _store(state, evolve(principal, boundary=boundary))
 
 
 @handles("DeleteUserPermissionsBoundary", "DeleteRolePermissionsBoundary")
@@ -140,4 +140,4 @@ def apply_delete_boundary(state: IamState, event: Event) -> None:
     if principal.boundary is None:
         state.note(f"{principal.arn} had no permissions boundary in the state")
         return
-    _store(state, principal._replace(boundary=None))
+    _store(state, evolve(principal, boundary=None))

@@ -18,8 +18,11 @@ ROOT_USER_NAME = "AWS ROOT USER"
 def text(event: Event, key: str) -> str | None:
     """A non-empty string request parameter, else None."""
     request = event.request
-    value = request.get(key) if request else None
-    return value if isinstance(value, str) and value else None
+    if request:
+        value = request.get(key)
+        if value.__class__ is str and value:
+            return value
+    return None
 
 
 def response_part(event: Event, key: str) -> Mapping[str, Any]:
@@ -121,7 +124,8 @@ def add(state: IamState, table: dict[str, Named], family: str, entity: Named) ->
 def put(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:
     """Store a changed entity (same ARN)."""
     table[entity.arn] = entity
-    state.touch(family, entity.arn)
+    if state.journal is not None:
+        state.touch(family, entity.arn)
 
 
 def drop(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:

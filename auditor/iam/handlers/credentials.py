@@ -6,7 +6,7 @@ from auditor.events import Event
 from auditor.iam.arns import iam_arn, normalize_path
 from auditor.iam.handlers.common import partition, response_part, text, user_or_root
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import AccessKey, MfaDevice
+from auditor.iam.model import AccessKey, MfaDevice, evolve
 from auditor.iam.state import IamState
 
 
@@ -16,7 +16,7 @@ def _link_key(state: IamState, owner: str, key_id: str, present: bool) -> None:
         return
     keys = user.access_keys | {key_id} if present else user.access_keys - {key_id}
     if keys != user.access_keys:
-        state.users[owner] = user._replace(access_keys=keys)
+        state.users[owner] = evolve(user, access_keys=keys)
 
 
 def _link_device(state: IamState, owner: str | None, serial: str, present: bool) -> None:
@@ -25,7 +25,7 @@ def _link_device(state: IamState, owner: str | None, serial: str, present: bool)
         return
     devices = user.mfa_devices | {serial} if present else user.mfa_devices - {serial}
     if devices != user.mfa_devices:
-        state.users[user.arn] = user._replace(mfa_devices=devices)
+        state.users[user.arn] = evolve(user, mfa_devices=devices)
 
 
 def _key_owner(state: IamState, event: Event, response_user: object = None) -> str | None:
@@ -73,7 +73,7 @@ def apply_update_access_key(state: IamState, event: Event) -> None:
             key_id, owner, event.account_id, origin="unknown", origin_event=event.event_id
         )
         _link_key(state, owner, key_id, True)
-    state.access_keys[key_id] = key._replace(status=status)
+    state.access_keys[key_id] = evolve(key, status=status)
     state.touch("access_key", key_id)
 
 
@@ -128,7 +128,7 @@ def apply_enable_mfa_device(state: IamState, event: Event) -> None:
     elif device.user_arn not in (None, owner):
         state.note(f"MFA device {serial} was enabled for {device.user_arn} in the state")
         _link_device(state, device.user_arn, serial, False)
-    state.mfa_devices[serial] = device._replace(user_arn=owner)
+    state.mfa_devices[serial] = evolve(device, user_arn=owner)
     state.touch("mfa_device", serial)
     _link_device(state, owner, serial, True)
 
@@ -145,7 +145,7 @@ def apply_deactivate_mfa_device(state: IamState, event: Event) -> None:
     if device is None:
         state.note(f"DeactivateMFADevice of a device the state does not know: {serial}")
     elif device.virtual:
-        state.mfa_devices[serial] = device._replace(user_arn=None)
+        state.mfa_devices[serial] = evolve(device, user_arn=None)
         state.touch("mfa_device", serial)
     else:
         del state.mfa_devices[serial]

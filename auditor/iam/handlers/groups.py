@@ -15,7 +15,7 @@ from auditor.iam.handlers.common import (
     text,
 )
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import Group, User
+from auditor.iam.model import Group, User, evolve
 from auditor.iam.state import IamState
 
 
@@ -24,7 +24,7 @@ def remove_group(state: IamState, group: Group) -> None:
     for user_arn in group.members:
         user = state.users.get(user_arn)
         if user is not None:
-            put(state, state.users, "user", user._replace(groups=user.groups - {group.arn}))
+            put(state, state.users, "user", evolve(user, groups=user.groups - {group.arn}))
     drop(state, state.groups, "group", group)
 
 
@@ -87,14 +87,14 @@ def apply_update_group(state: IamState, event: Event) -> None:
         return
     new_arn = iam_arn("group", group.account, new_name, new_path, partition(event))
     drop(state, state.groups, "group", group)
-    add(state, state.groups, "group", group._replace(arn=new_arn, name=new_name, path=new_path))
+    add(state, state.groups, "group", evolve(group, arn=new_arn, name=new_name, path=new_path))
     if state.journal is not None:
         state.journal.renames[("group", new_arn)] = group.arn
     for user_arn in group.members:
         user = state.users.get(user_arn)
         if user is not None:
             groups = (user.groups - {group.arn}) | {new_arn}
-            put(state, state.users, "user", user._replace(groups=groups))
+            put(state, state.users, "user", evolve(user, groups=groups))
 
 
 def _member_and_group(state: IamState, event: Event) -> tuple[User, Group] | None:
@@ -116,8 +116,8 @@ def apply_add_user_to_group(state: IamState, event: Event) -> None:
     user, group = pair
     if group.arn in user.groups:
         return
-    put(state, state.users, "user", user._replace(groups=user.groups | {group.arn}))
-    state.groups[group.arn] = group._replace(members=group.members | {user.arn})
+    put(state, state.users, "user", evolve(user, groups=user.groups | {group.arn}))
+    state.groups[group.arn] = evolve(group, members=group.members | {user.arn})
 
 
 @handles("RemoveUserFromGroup")
@@ -130,5 +130,5 @@ def apply_remove_user_from_group(state: IamState, event: Event) -> None:
     if group.arn not in user.groups:
         state.note(f"{user.name} was not a member of {group.name} in the state")
         return
-    put(state, state.users, "user", user._replace(groups=user.groups - {group.arn}))
-    state.groups[group.arn] = group._replace(members=group.members - {user.arn})
+    put(state, state.users, "user", evolve(user, groups=user.groups - {group.arn}))
+    state.groups[group.arn] = evolve(group, members=group.members - {user.arn})

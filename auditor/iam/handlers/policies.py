@@ -15,7 +15,7 @@ from auditor.iam.handlers.common import (
     text,
 )
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import ManagedPolicy, PolicyVersion
+from auditor.iam.model import ManagedPolicy, PolicyVersion, evolve
 from auditor.iam.state import IamState
 
 
@@ -90,14 +90,14 @@ def apply_create_policy(state: IamState, event: Event) -> None:
 def _detach_everywhere(state: IamState, arn: str) -> None:
     for user in [u for u in state.users.values() if arn in u.attached or u.boundary == arn]:
         boundary = None if user.boundary == arn else user.boundary
-        state.users[user.arn] = user._replace(attached=user.attached - {arn}, boundary=boundary)
+        state.users[user.arn] = evolve(user, attached=user.attached - {arn}, boundary=boundary)
         state.touch("user", user.arn)
     for group in [g for g in state.groups.values() if arn in g.attached]:
-        state.groups[group.arn] = group._replace(attached=group.attached - {arn})
+        state.groups[group.arn] = evolve(group, attached=group.attached - {arn})
         state.touch("group", group.arn)
     for role in [r for r in state.roles.values() if arn in r.attached or r.boundary == arn]:
         boundary = None if role.boundary == arn else role.boundary
-        state.roles[role.arn] = role._replace(attached=role.attached - {arn}, boundary=boundary)
+        state.roles[role.arn] = evolve(role, attached=role.attached - {arn}, boundary=boundary)
         state.touch("role", role.arn)
 
 
@@ -129,7 +129,7 @@ def apply_create_policy_version(state: IamState, event: Event) -> None:
     document = require_document(state, event)
     versions = {**policy.versions, version_id: PolicyVersion(version_id, document, event.time)}
     default = version_id if flag(event.param("setAsDefault")) else policy.default_version
-    put_policy(state, policy._replace(versions=versions, default_version=default))
+    put_policy(state, evolve(policy, versions=versions, default_version=default))
 
 
 @handles("DeletePolicyVersion")
@@ -146,7 +146,7 @@ def apply_delete_policy_version(state: IamState, event: Event) -> None:
         state.note(f"deleted version {version_id} of {policy.arn} was the default in the state")
     versions = {key: value for key, value in policy.versions.items() if key != version_id}
     default = None if version_id == policy.default_version else policy.default_version
-    put_policy(state, policy._replace(versions=versions, default_version=default))
+    put_policy(state, evolve(policy, versions=versions, default_version=default))
 
 
 @handles("SetDefaultPolicyVersion")
@@ -162,7 +162,7 @@ def apply_set_default_policy_version(state: IamState, event: Event) -> None:
     if version_id not in versions:
         state.note(f"version {version_id} of {policy.arn} is unknown: its document is not known")
         versions = {**versions, version_id: PolicyVersion(version_id, None)}
-    put_policy(state, policy._replace(versions=versions, default_version=version_id))
+    put_policy(state, evolve(policy, versions=versions, default_version=version_id))
 
 
 @handles("TagPolicy", "UntagPolicy")
@@ -176,4 +176,4 @@ def apply_tag_policy(state: IamState, event: Event) -> None:
     else:
         keys = set(string_list(event.param("tagKeys")))
         tags = {key: value for key, value in policy.tags.items() if key not in keys}
-    put_policy(state, policy._replace(tags=tags))
+    put_policy(state, evolve(policy, tags=tags))

@@ -17,7 +17,7 @@ from auditor.iam.handlers.common import (
     text,
 )
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import InstanceProfile, Role
+from auditor.iam.model import InstanceProfile, Role, evolve
 from auditor.iam.state import IamState
 
 
@@ -26,7 +26,7 @@ def _remove_profile(state: IamState, profile: InstanceProfile) -> None:
         role = state.roles.get(role_arn)
         if role is not None:
             profiles = role.instance_profiles - {profile.arn}
-            state.roles[role_arn] = role._replace(instance_profiles=profiles)
+            state.roles[role_arn] = evolve(role, instance_profiles=profiles)
     drop(state, state.instance_profiles, "instance_profile", profile)
 
 
@@ -96,9 +96,9 @@ def apply_add_role_to_instance_profile(state: IamState, event: Event) -> None:
         state,
         state.instance_profiles,
         "instance_profile",
-        profile._replace(roles=profile.roles | {role.arn}),
+        evolve(profile, roles=profile.roles | {role.arn}),
     )
-    state.roles[role.arn] = role._replace(instance_profiles=role.instance_profiles | {profile.arn})
+    state.roles[role.arn] = evolve(role, instance_profiles=role.instance_profiles | {profile.arn})
 
 
 @handles("RemoveRoleFromInstanceProfile")
@@ -115,9 +115,9 @@ def apply_remove_role_from_instance_profile(state: IamState, event: Event) -> No
         state,
         state.instance_profiles,
         "instance_profile",
-        profile._replace(roles=profile.roles - {role.arn}),
+        evolve(profile, roles=profile.roles - {role.arn}),
     )
-    state.roles[role.arn] = role._replace(instance_profiles=role.instance_profiles - {profile.arn})
+    state.roles[role.arn] = evolve(role, instance_profiles=role.instance_profiles - {profile.arn})
 
 
 @handles("TagInstanceProfile", "UntagInstanceProfile")
@@ -133,4 +133,4 @@ def apply_tag_instance_profile(state: IamState, event: Event) -> None:
     else:
         keys = set(string_list(event.param("tagKeys")))
         tags = {key: value for key, value in profile.tags.items() if key not in keys}
-    put(state, state.instance_profiles, "instance_profile", profile._replace(tags=tags))
+    put(state, state.instance_profiles, "instance_profile", evolve(profile, tags=tags))

@@ -7,7 +7,7 @@ import hashlib
 from auditor.events import Event
 from auditor.iam.handlers.common import partition, read_tags, string_list, text
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import IdentityProvider
+from auditor.iam.model import IdentityProvider, evolve
 from auditor.iam.state import IamState
 
 
@@ -78,7 +78,7 @@ def apply_update_saml_provider(state: IamState, event: Event) -> None:
     provider = _existing(state, event, "sAMLProviderArn", "saml")
     if provider is not None:
         metadata = _sha256(text(event, "sAMLMetadataDocument")) or provider.metadata_sha256
-        _store(state, provider._replace(metadata_sha256=metadata))
+        _store(state, evolve(provider, metadata_sha256=metadata))
 
 
 @handles("DeleteSAMLProvider")
@@ -132,7 +132,7 @@ def apply_oidc_client_id(state: IamState, event: Event) -> None:
         clients = provider.client_ids | {client_id}
     else:
         clients = provider.client_ids - {client_id}
-    _store(state, provider._replace(client_ids=clients))
+    _store(state, evolve(provider, client_ids=clients))
 
 
 @handles("UpdateOpenIDConnectProviderThumbprint")
@@ -141,4 +141,4 @@ def apply_oidc_thumbprint(state: IamState, event: Event) -> None:
     provider = _existing(state, event, "openIDConnectProviderArn", "oidc")
     if provider is not None:
         thumbprints = frozenset(string_list(event.param("thumbprintList")))
-        _store(state, provider._replace(thumbprints=thumbprints))
+        _store(state, evolve(provider, thumbprints=thumbprints))

@@ -21,7 +21,7 @@ from auditor.iam.handlers.common import (
     text,
 )
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import Role
+from auditor.iam.model import Role, evolve
 from auditor.iam.state import IamState
 
 
@@ -30,9 +30,7 @@ def remove_role(state: IamState, role: Role) -> None:
     for profile_arn in role.instance_profiles:
         profile = state.instance_profiles.get(profile_arn)
         if profile is not None:
-            state.instance_profiles[profile_arn] = profile._replace(
-                roles=profile.roles - {role.arn}
-            )
+            state.instance_profiles[profile_arn] = evolve(profile, roles=profile.roles - {role.arn})
             state.touch("instance_profile", profile_arn)
     drop(state, state.roles, "role", role)
 
@@ -79,7 +77,8 @@ def apply_create_role(state: IamState, event: Event) -> None:
     _replace_existing(state, name)
     path = normalize_path(text(event, "path"))
     role = _new_role(state, event, name, path, dict(response_part(event, "role")))
-    role = role._replace(
+    role = evolve(
+        role,
         trust=require_document(state, event, "assumeRolePolicyDocument"),
         boundary=text(event, "permissionsBoundary"),
         tags=read_tags(event.param("tags")),
@@ -110,8 +109,11 @@ def apply_create_service_linked_role(state: IamState, event: Event) -> None:
             "Action": "sts:AssumeRole",
         }
         document = Document({"Version": "2012-10-17", "Statement": [statement]})
-    role = _new_role(state, event, name, path, created)._replace(
-        trust=document, service_linked=True, description=text(event, "description")
+    role = evolve(
+        _new_role(state, event, name, path, created),
+        trust=document,
+        service_linked=True,
+        description=text(event, "description"),
     )
     add(state, state.roles, "role", role)
 
@@ -142,7 +144,7 @@ def apply_update_role(state: IamState, event: Event) -> None:
     if duration is not None:
         changes["max_session_duration"] = duration
     if changes:
-        put(state, state.roles, "role", role._replace(**changes))
+        put(state, state.roles, "role", evolve(role, **changes))
 
 
 @handles("UpdateAssumeRolePolicy")
@@ -153,7 +155,7 @@ def apply_update_assume_role_policy(state: IamState, event: Event) -> None:
         state.note("UpdateAssumeRolePolicy without roleName")
         return
     role = ensure(state, state.roles, Role, "role", name)
-    put(state, state.roles, "role", role._replace(trust=require_document(state, event)))
+    put(state, state.roles, "role", evolve(role, trust=require_document(state, event)))
 
 
 @handles("TagRole")
@@ -168,7 +170,7 @@ def apply_tag_role(state: IamState, event: Event) -> None:
         state,
         state.roles,
         "role",
-        role._replace(tags={**role.tags, **read_tags(event.param("tags"))}),
+        evolve(role, tags={**role.tags, **read_tags(event.param("tags"))}),
     )
 
 
@@ -182,4 +184,4 @@ def apply_untag_role(state: IamState, event: Event) -> None:
     role = ensure(state, state.roles, Role, "role", name)
     keys = set(string_list(event.param("tagKeys")))
     tags = {key: value for key, value in role.tags.items() if key not in keys}
-    put(state, state.roles, "role", role._replace(tags=tags))
+    put(state, state.roles, "role", evolve(role, tags=tags))

@@ -18,7 +18,7 @@ from auditor.iam.handlers.common import (
     text,
 )
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import LoginProfile, User
+from auditor.iam.model import LoginProfile, User, evolve
 from auditor.iam.state import IamState
 
 
@@ -27,14 +27,14 @@ def remove_user(state: IamState, user: User) -> None:
     for group_arn in user.groups:
         group = state.groups.get(group_arn)
         if group is not None:
-            state.groups[group_arn] = group._replace(members=group.members - {user.arn})
+            state.groups[group_arn] = evolve(group, members=group.members - {user.arn})
     for key_id in user.access_keys:
         if state.access_keys.pop(key_id, None) is not None:
             state.touch("access_key", key_id)
     for serial in user.mfa_devices:
         device = state.mfa_devices.get(serial)
         if device is not None:
-            state.mfa_devices[serial] = device._replace(user_arn=None)
+            state.mfa_devices[serial] = evolve(device, user_arn=None)
             state.touch("mfa_device", serial)
     drop(state, state.users, "user", user)
 
@@ -99,7 +99,7 @@ def apply_update_user(state: IamState, event: Event) -> None:
         return
     new_arn = iam_arn("user", user.account, new_name, new_path, partition(event))
     drop(state, state.users, "user", user)
-    renamed = user._replace(arn=new_arn, name=new_name, path=new_path)
+    renamed = evolve(user, arn=new_arn, name=new_name, path=new_path)
     add(state, state.users, "user", renamed)
     if state.journal is not None:
         state.journal.renames[("user", new_arn)] = user.arn
@@ -107,15 +107,15 @@ def apply_update_user(state: IamState, event: Event) -> None:
         group = state.groups.get(group_arn)
         if group is not None:
             members = (group.members - {user.arn}) | {new_arn}
-            state.groups[group_arn] = group._replace(members=members)
+            state.groups[group_arn] = evolve(group, members=members)
     for key_id in user.access_keys:
         key = state.access_keys.get(key_id)
         if key is not None:
-            state.access_keys[key_id] = key._replace(user_arn=new_arn)
+            state.access_keys[key_id] = evolve(key, user_arn=new_arn)
     for serial in user.mfa_devices:
         device = state.mfa_devices.get(serial)
         if device is not None:
-            state.mfa_devices[serial] = device._replace(user_arn=new_arn)
+            state.mfa_devices[serial] = evolve(device, user_arn=new_arn)
 
 
 @handles("TagUser")
@@ -127,7 +127,7 @@ def apply_tag_user(state: IamState, event: Event) -> None:
         return
     user = ensure(state, state.users, User, "user", name)
     tags = {**user.tags, **read_tags(event.param("tags"))}
-    put(state, state.users, "user", user._replace(tags=tags))
+    put(state, state.users, "user", evolve(user, tags=tags))
 
 
 @handles("UntagUser")
@@ -140,7 +140,7 @@ def apply_untag_user(state: IamState, event: Event) -> None:
     user = ensure(state, state.users, User, "user", name)
     keys = set(string_list(event.param("tagKeys")))
     tags = {key: value for key, value in user.tags.items() if key not in keys}
-    put(state, state.users, "user", user._replace(tags=tags))
+    put(state, state.users, "user", evolve(user, tags=tags))
 
 
 @handles("CreateLoginProfile")
@@ -155,7 +155,7 @@ def apply_create_login_profile(state: IamState, event: Event) -> None:
     if user.login_profile is not None:
         state.note(f"user {name} already had a console password in the state")
     profile = LoginProfile(event.time, flag(event.param("passwordResetRequired")))
-    put(state, state.users, "user", user._replace(login_profile=profile))
+    put(state, state.users, "user", evolve(user, login_profile=profile))
 
 
 @handles("UpdateLoginProfile")
@@ -171,8 +171,8 @@ def apply_update_login_profile(state: IamState, event: Event) -> None:
         profile = LoginProfile(None)
     required = flag(event.param("passwordResetRequired"))
     if required is not None:
-        profile = profile._replace(password_reset_required=required)
-    put(state, state.users, "user", user._replace(login_profile=profile))
+        profile = evolve(profile, password_reset_required=required)
+    put(state, state.users, "user", evolve(user, login_profile=profile))
 
 
 @handles("DeleteLoginProfile")
@@ -185,4 +185,4 @@ def apply_delete_login_profile(state: IamState, event: Event) -> None:
     if user.login_profile is None:
         state.note(f"DeleteLoginProfile for {name}, who had no console password in the state")
         return
-    put(state, state.users, "user", user._replace(login_profile=None))
+    put(state, state.users, "user", evolve(user, login_profile=None))
