@@ -94,15 +94,16 @@ def assumption_key(item: AssumptionSummary) -> tuple[bool, str, str]:
 def risk_sentence(finding: Finding) -> str:
     """A top risk in plain words: what happened, who, from where and when."""
     actor = finding.actor
-    who = actor.arn or "an unknown actor"
-    where = ""
-    if actor.source_ip:
-        where = f" from {actor.source_ip}"
-        if actor.country:
-            where += f" ({actor.country})"
-    severity = finding.severity.value.capitalize()
     message = finding.message.rstrip(".")
-    return f"{severity}: {message}, by {who}{where} at {format_instant(finding.time)}."
+    parts = [f"{finding.severity.value.capitalize()}: {message}"]
+    if actor.arn and actor.arn not in message:
+        parts.append(f"by {actor.arn}")
+    if actor.source_ip and actor.source_ip not in message:
+        parts.append(f"from {actor.source_ip}")
+    if actor.country:
+        parts.append(f"({actor.country})")
+    parts.append(f"at {format_instant(finding.time)}")
+    return " ".join(parts) + "."
 
 
 def headline_items(headline: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
