@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from auditor.testing.moto_server import start_moto_server  # noqa: E402
 from tests.sources.corpus import ACCOUNTS, REGIONS, build_corpus  # noqa: E402
 
 DAYS = 4
@@ -31,25 +31,7 @@ DAYS = 4
 
 def start_moto() -> tuple[subprocess.Popen[bytes], str]:
     """A moto server on a free port; the AWS variables of this process point at it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise SystemExit("moto server did not start") from None
-            time.sleep(0.1)
-    url = f"http://127.0.0.1:{port}"
+    process, url = start_moto_server()
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench",
         AWS_SECRET_ACCESS_KEY="bench",

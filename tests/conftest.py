@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from auditor.store.event_store import EventStore
+from auditor.testing.moto_server import start_moto_server
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_REAL = REPO.parent / "shared" / "data" / "real"
@@ -43,35 +40,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """A moto server in its own process on a free localhost port; yields its URL.
 
     The AWS variables point boto3 at it with dummy credentials for the whole session.
     """
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("moto server did not start")
-            time.sleep(0.1)
-    url = f"http://127.0.0.1:{port}"
+    try:
+        process, url = start_moto_server()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     saved = {k: os.environ.get(k) for k in _AWS_ENV}
     os.environ.update(
         {
