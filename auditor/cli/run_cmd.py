@@ -51,6 +51,13 @@ def print_outcome(
     )
     for path in paths:
         click.echo(str(path))
+    for entry in data.stats.get("expired_suppressions", []):
+        app.say(
+            f"warning: suppression of {entry['check']} on {entry['resource']} expired on"
+            f" {entry['expires']} ({entry['reason']}); its findings are reported again"
+        )
+    for error in data.stats.get("check_errors", []):
+        app.say(f"check error: {error['check_id']} on event {error['event_id']}: {error['error']}")
     for reason in reasons:
         app.say(f"exit status reason: {reason}")
 

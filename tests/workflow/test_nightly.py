@@ -135,3 +135,23 @@ def test_run_exit_status_follows_fail_on(tmp_path: Path) -> None:
         [*command, "--out", "out2"], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert again.returncode == 0, again.stderr
+
+
+def test_an_expired_suppression_is_reported_on_the_command_line(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    _deliver(logs, "a", [record("s1", **STOP)])
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[[sources]]\nkind = "local"\npaths = ["{logs}"]\n[report]\nformats = ["json"]\n'
+        '[[suppress]]\ncheck = "cloudtrail_*"\nreason = "change window"\nexpires = "2020-01-01"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [sys.executable, "-m", "auditor", "--config", str(config), "--db", "t.db", "run"]
+    result = subprocess.run(
+        [*command, "--out", "out"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert "suppression of cloudtrail_* on * expired on 2020-01-01" in result.stderr
+    report = orjson.loads((tmp_path / "out" / "report.json").read_bytes())
+    assert report["stats"]["expired_suppressions"][0]["reason"] == "change window"
+    assert all(f["status"] == "new" for f in report["findings"])
