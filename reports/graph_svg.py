@@ -97,6 +97,14 @@ def short_name(arn: str, limit: int = 30) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+def principal_names(value: object) -> list[str]:
+    """Trusted principals as names: plain strings, or the ``principal`` of diff entries."""
+    if isinstance(value, list):
+        names = [v.get("principal") if isinstance(v, dict) else v for v in value]
+        return string_list([n for n in names if isinstance(n, str)])
+    return string_list(value)
+
+
 def changed_graph(data: ReportData) -> ChangedGraph:
     """Collect the nodes and edges of the changed part of the graph from ``data``."""
     changed: set[str] = set()
@@ -105,16 +113,22 @@ def changed_graph(data: ReportData) -> ChangedGraph:
         if change.entity in KIND_COLUMN:
             changed.add(change.arn)
         details = change.details
-        for policy in string_list(details.get("policies_attached")):
+        attached = details.get("attached")
+        moved = attached if isinstance(attached, dict) else {}
+        for policy in string_list(details.get("policies_attached")) + string_list(
+            moved.get("added")
+        ):
             edges.add(Edge(change.arn, "attached", policy))
-        for policy in string_list(details.get("policies_detached")):
+        for policy in string_list(details.get("policies_detached")) + string_list(
+            moved.get("removed")
+        ):
             edges.add(Edge(change.arn, "detached", policy))
         for holder in string_list(details.get("attached_to")):
             edges.add(Edge(holder, "attached", change.arn))
         for holder in string_list(details.get("detached_from")):
             edges.add(Edge(holder, "detached", change.arn))
         if change.entity == "role":
-            for principal in string_list(details.get("principals_gained")):
+            for principal in principal_names(details.get("principals_gained")):
                 edges.add(Edge(principal, "trusts", change.arn))
     for finding in data.findings:
         if finding.category in TRUST_CATEGORIES and node_kind(finding.resource) == "role":
