@@ -67,6 +67,7 @@ def ingest(
     window = Window(since, until, margin)
     listing = list_all(sources_for_targets(targets, template), window)
     with IngestProgressView(app.err, enabled=not app.quiet and not as_json) as view:
-        summary = ingest_files(listing, app.store(), settings.ingest, view)
+        remote = template.max_concurrency if any(t.startswith("s3://") for t in targets) else 0
+        summary = ingest_files(listing, app.store(), settings.ingest, view, remote)
     print_summary(app, summary, as_json)
     return int(summary.exit_status)

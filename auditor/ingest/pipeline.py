@@ -174,13 +174,18 @@ def ingest_files(
     store: EventStore,
     settings: IngestSettings,
     progress: IngestProgress | None = None,
+    network_workers: int = 0,
 ) -> IngestSummary:
-    """Read, filter and store every pending file; return what happened."""
+    """Read, filter and store every pending file; return what happened.
+
+    ``network_workers`` raises the automatic worker count for sources that wait on the
+    network (S3): downloads overlap, where on local disk one worker per core is best.
+    """
     started = time.perf_counter()
     summary = IngestSummary()
     rule = KeepRule.from_settings(settings)
     cap = settings.max_inflated_mb * 2**20
-    workers = settings.workers or os.cpu_count() or 1
+    workers = settings.workers or max(os.cpu_count() or 1, network_workers)
     unreadable: list[InputProblem] = []
     replaced: set[str] = set()
     pending = _pending(items, store.file_versions(), summary, unreadable, replaced)

@@ -56,7 +56,8 @@ def ingest_configured_sources(
     margin = timedelta(hours=settings.ingest.delivery_margin_hours)
     sources = [source_for_settings(s) for s in settings.sources]
     listing = list_all(sources, DeliveryWindow(since=since, margin=margin))
-    return ingest_files(listing, store, settings.ingest, progress)
+    remote = max((s.max_concurrency for s in settings.sources if s.kind != "local"), default=0)
+    return ingest_files(listing, store, settings.ingest, progress, remote)
 
 
 def run_nightly(
