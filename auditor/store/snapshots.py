@@ -156,10 +156,12 @@ class SnapshotStore:
         )
         floor = to_micros(not_before) if not_before is not None else -(2**62)
         for row in rows.fetchall():
+            # "+" keeps SQLite on the arrival (rowid) range: only events newer than the
+            # snapshot are scanned, not the whole history before its instant
             late = self.connection.execute(
-                "SELECT 1 FROM events WHERE event_time_us > ? AND event_time_us <= ?"
-                " AND arrival > ? LIMIT 1",
-                (floor, row[1], row[3]),
+                "SELECT 1 FROM events WHERE arrival > ? AND +event_time_us > ?"
+                " AND +event_time_us <= ? LIMIT 1",
+                (row[3], floor, row[1]),
             ).fetchone()
             if late is None:
                 return self._snapshot_row(row)
