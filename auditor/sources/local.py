@@ -10,13 +10,11 @@ from pathlib import Path
 from auditor.sources.interface import Listing, LogFile, SkippedFile, register_reader
 from auditor.sources.layout import Window, read_layout, skip_reason
 
-_DAY_PARTS = 3
-
 
 def _day_of(folder: Path) -> date | None:
     """The delivery day a ``.../CloudTrail/<region>/YYYY/MM/DD`` folder stands for."""
     parts = folder.parts
-    if len(parts) < _DAY_PARTS + 2 or "CloudTrail" not in parts[-6:-3]:
+    if len(parts) < 5 or parts[-5] != "CloudTrail":
         return None
     try:
         return date(int(parts[-3]), int(parts[-2]), int(parts[-1]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import chain
 
 from auditor.config import SourceSettings
@@ -31,8 +32,6 @@ def sources_for_targets(targets: tuple[str, ...], template: SourceSettings) -> l
     for target in targets:
         if target.startswith("s3://"):
             bucket, _, prefix = target.removeprefix("s3://").partition("/")
-            from dataclasses import replace
-
             sources.append(
                 source_for_settings(replace(template, kind="s3", bucket=bucket, prefix=prefix))
             )
