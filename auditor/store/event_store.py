@@ -85,6 +85,16 @@ def to_micros(moment: datetime) -> int:
     return (moment - EPOCH) // MICROSECOND
 
 
+def session_prefix(arn: str) -> str:
+    """The ARN prefix of a role's sessions (``arn:aws:sts::A:assumed-role/Name``), or ``arn``."""
+    head, _, resource = arn.partition(":role/")
+    if not resource or not head.startswith("arn:") or ":iam::" not in head:
+        return arn
+    partition = head.split(":")[1]
+    account = head.rsplit(":", 1)[-1]
+    return f"arn:{partition}:sts::{account}:assumed-role/{resource.rsplit('/', 1)[-1]}"
+
+
 class EventStore:
     """Read and write access to the event tables of one store database."""
 
@@ -218,9 +228,10 @@ class EventStore:
             clauses.append(f"event_source IN ({','.join('?' * len(query.sources))})")
             params.extend(query.sources)
         if query.actor_arn is not None:
+            prefix = session_prefix(query.actor_arn)
             clauses.append("(actor_arn = ? OR actor_arn LIKE ? ESCAPE '\\')")
-            escaped = query.actor_arn.replace("\\", "\\\\").replace("%", "\\%")
-            params.extend([query.actor_arn, escaped.replace("_", "\\_") + "/%"])
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.extend([query.actor_arn, escaped + "/%"])
         if query.failed is not None:
             clauses.append("failed = ?")
             params.append(int(query.failed))

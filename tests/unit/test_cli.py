@@ -69,3 +69,22 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = run("--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "ingest" in result.stdout and "events" in result.stdout
+
+
+def test_events_actor_with_a_role_arn_matches_its_sessions(tmp_path: Path) -> None:
+    session = {
+        "type": "AssumedRole",
+        "arn": "arn:aws:sts::111122223333:assumed-role/deploy_role/ci-run-7",
+        "accountId": "111122223333",
+        "sessionContext": {
+            "sessionIssuer": {"arn": "arn:aws:iam::111122223333:role/ci/deploy_role"}
+        },
+    }
+    write_trail_file(s3_path(tmp_path / "logs"), [record("s1", userIdentity=session), record("u1")])
+    assert run("--db", "t.db", "ingest", "logs", cwd=tmp_path).returncode == 0
+    for actor in (
+        "arn:aws:iam::111122223333:role/ci/deploy_role",
+        "arn:aws:sts::111122223333:assumed-role/deploy_role",
+    ):
+        listed = run("--db", "t.db", "events", "--json", "--actor", actor, cwd=tmp_path)
+        assert [json.loads(line)["event_id"] for line in listed.stdout.splitlines()] == ["s1"]
