@@ -3,6 +3,8 @@
 Generates (or reuses) a synthetic corpus in the S3 layout, then measures:
   floor   every file read and gunzipped with isal, output presized from the gzip
           trailer, on all cores (the physical limit of any ingest);
+  filter  the pure filter alone on all cores (read, gunzip, find and parse the kept
+          records), which is what a Spark or Glue job maps over S3 keys;
   ingest  ``trailaudit ingest`` end to end into a new database, in a subprocess.
 Prints MB/s of compressed input, records/s, peak memory and the ratio to the floor.
 
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from isal import isal_zlib
 
+from auditor.ingest.keep import DEFAULT_KEEP_RULE
+from auditor.ingest.select import select_records
 from auditor.testing.corpus import CorpusSpec, write_corpus
 
 
@@ -39,6 +43,20 @@ def measure_floor(files: list[str], workers: int) -> float:
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for _ in pool.imap_unordered(_inflate, files, chunksize=8):
+            pass
+    return time.perf_counter() - started
+
+
+def _filter(path: str) -> int:
+    data = Path(path).read_bytes()
+    return len(select_records(data, path, DEFAULT_KEEP_RULE, 2**30).rows)
+
+
+def measure_filter(files: list[str], workers: int) -> float:
+    """Seconds for the pure filter alone (read, gunzip, select, parse kept) on all cores."""
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for _ in pool.imap_unordered(_filter, files, chunksize=8):
             pass
     return time.perf_counter() - started
 
@@ -79,14 +97,17 @@ def main() -> None:
         )
     files = sorted(str(p) for p in corpus.rglob("*.json.gz"))
     size_mb = sum(os.path.getsize(f) for f in files) / 1e6
-    floors, ingests, peaks = [], [], []
+    floors, filters, ingests, peaks = [], [], [], []
     summary: dict[str, object] = {}
     for _ in range(args.repeat):
         floors.append(measure_floor(files, args.workers))
+        filters.append(measure_filter(files, args.workers))
         seconds, peak, summary = measure_ingest(corpus, args.workers)
         ingests.append(seconds)
         peaks.append(peak)
-    floor, ingest = sorted(floors)[len(floors) // 2], sorted(ingests)[len(ingests) // 2]
+    middle = len(floors) // 2
+    floor, ingest = sorted(floors)[middle], sorted(ingests)[middle]
+    selected = sorted(filters)[middle]
     records = int(str(summary["records_seen"]))
     kept = int(str(summary["records_kept"]))
     print(
@@ -94,6 +115,10 @@ def main() -> None:
     )
     print(f"workers: {args.workers}, runs: {args.repeat} (median shown)")
     print(f"floor  (isal presized): {floor:6.2f} s  {size_mb / floor:7.1f} MB/s")
+    print(
+        f"filter (no store):      {selected:6.2f} s  {size_mb / selected:7.1f} MB/s"
+        f"  ratio to floor {floor / selected:.2f}x"
+    )
     print(
         f"ingest (end to end):    {ingest:6.2f} s  {size_mb / ingest:7.1f} MB/s"
         f"  {records / ingest:,.0f} records/s  peak RSS {max(peaks) / 1024:,.0f} MiB"

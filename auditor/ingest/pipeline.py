@@ -106,6 +106,7 @@ def _store_batch(
     """Write a batch of files, each file's events with its record, in one transaction."""
     with store.transaction():
         problems: list[InputProblem] = []
+        files: list[tuple[StoredFile, int]] = []
         file_id = store.next_file_id()
         for log_file, selection in batch:
             problems += _problems(log_file, selection)
@@ -124,10 +125,11 @@ def _store_batch(
                 duplicates,
                 len(selection.problems),
             )
-            store.record_file(stored, file_id)
+            files.append((stored, file_id))
             file_id += 1
             summary.new_events += inserted
             summary.duplicates += duplicates
+        store.record_files(files)
         store.record_problems(problems)
         summary.problems += problems
 

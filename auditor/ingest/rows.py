@@ -32,10 +32,10 @@ def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow
     name = record.get("eventName")
     if isinstance(source, str) and isinstance(name, str) and not rule.keeps(source, name):
         return SKIP
-    missing = missing_fields(record)
-    if missing:
-        return f"missing required field(s): {', '.join(missing)}"
-    text = record["eventTime"]
+    event_id, text = record.get("eventID"), record.get("eventTime")
+    complete = all(isinstance(v, str) and v for v in (event_id, text, source, name))
+    if not complete or not isinstance(text, str):
+        return f"missing required field(s): {', '.join(missing_fields(record))}"
     try:
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
@@ -51,14 +51,14 @@ def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow
     actor_arn = identity.get("arn")
     actor_type = identity.get("type")
     return EventRow(
-        event_id=str(record["eventID"]),
-        event_time_us=to_micros(moment),
-        event_source=str(source),
-        event_name=str(name),
-        account_id=str(account),
-        region=str(record.get("awsRegion") or "unknown"),
-        actor_arn=actor_arn if isinstance(actor_arn, str) else None,
-        actor_type=actor_type if isinstance(actor_type, str) else None,
-        failed=bool(record.get("errorCode") or record.get("errorMessage")),
-        raw=raw if raw is not None else orjson.dumps(record),
+        str(event_id),
+        to_micros(moment),
+        str(source),
+        str(name),
+        str(account),
+        str(record.get("awsRegion") or "unknown"),
+        actor_arn if isinstance(actor_arn, str) else None,
+        actor_type if isinstance(actor_type, str) else None,
+        bool(record.get("errorCode") or record.get("errorMessage")),
+        raw if raw is not None else orjson.dumps(record),
     )

@@ -158,27 +158,22 @@ class EventStore:
             (file_id, location),
         )
 
-    def record_file(self, stored: StoredFile, file_id: int) -> None:
-        """Write (or replace) the row of a completely read file under ``file_id``."""
-        self.connection.execute(
+    def record_files(self, files: list[tuple[StoredFile, int]]) -> None:
+        """Write (or replace) the rows of completely read files, each under its given id."""
+        now = format_instant(self.clock())
+        self.connection.executemany(
             "INSERT INTO files (id, location, size, version, records_seen, records_kept,"
             " duplicates, problems, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (location) DO UPDATE SET id = excluded.id, size = excluded.size,"
             " version = excluded.version, records_seen = excluded.records_seen,"
             " records_kept = excluded.records_kept, duplicates = excluded.duplicates,"
             " problems = excluded.problems, ingested_at = excluded.ingested_at",
-            (
-                file_id,
-                stored.location,
-                stored.size,
-                stored.version,
-                stored.records_seen,
-                stored.records_kept,
-                stored.duplicates,
-                stored.problems,
-                format_instant(self.clock()),
-            ),
-        )
+            [
+                (file_id, f.location, f.size, f.version, f.records_seen, f.records_kept,
+                 f.duplicates, f.problems, now)
+                for f, file_id in files
+            ],
+        )  # fmt: skip
 
     def record_problems(self, problems: list[InputProblem]) -> None:
         """Append input problems with the time they were seen."""
