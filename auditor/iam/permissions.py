@@ -107,14 +107,19 @@ def effective_actions(
     )
 
 
-_SERVICE_SETS: dict[int, list[tuple[str, frozenset[str]]]] = {}
+_SERVICE_SETS: dict[int, dict[str, tuple[str, frozenset[str]]]] = {}
 
 
-def _service_sets(catalog: ActionCatalog) -> list[tuple[str, frozenset[str]]]:
+def _service_sets(catalog: ActionCatalog) -> dict[str, tuple[str, frozenset[str]]]:
+    """Per lower-case service prefix: its ``service:*`` name and every action it has."""
     found = _SERVICE_SETS.get(id(catalog))
     if found is None:
-        found = [(f"{svc}:*", catalog.expand(f"{svc}:*")) for svc in sorted(catalog.services())]
-        _SERVICE_SETS[id(catalog)] = found = [(name, every) for name, every in found if every]
+        found = {}
+        for service in sorted(catalog.services()):
+            every = catalog.expand(f"{service}:*")
+            if every:
+                found[service.lower()] = (f"{service}:*", every)
+        _SERVICE_SETS[id(catalog)] = found
     return found
 
 
@@ -127,11 +132,16 @@ def compact_actions(actions: frozenset[str], catalog: ActionCatalog) -> list[str
 
 @functools.lru_cache(maxsize=4096)
 def _compact(actions: frozenset[str], catalog: ActionCatalog) -> tuple[str, ...]:
-    remaining = set(actions)
+    services = _service_sets(catalog)
+    by_service: dict[str, set[str]] = {}
+    for action in actions:
+        by_service.setdefault(action.split(":", 1)[0].lower(), set()).add(action)
     out: list[str] = []
-    for name, every in _service_sets(catalog):
-        if len(every) <= len(remaining) and every <= remaining:
-            out.append(name)
-            remaining -= every
-    out.extend(remaining)
+    for service, members in by_service.items():
+        whole = services.get(service)
+        if whole is not None and len(members) >= len(whole[1]) and whole[1] <= members:
+            out.append(whole[0])
+            out.extend(members - whole[1])
+        else:
+            out.extend(members)
     return tuple(sorted(out, key=str.lower))
