@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from auditor.cli.safe_text import terminal_safe
 from auditor.config import Settings
 from auditor.errors import ConfigError
 from auditor.store.event_store import EventStore
@@ -53,7 +54,7 @@ class AppContext:
     def say(self, message: str) -> None:
         """A progress or status line on stderr, unless ``--quiet``."""
         if not self.quiet:
-            self.err.print(message, highlight=False, markup=False)
+            self.err.print(terminal_safe(message), highlight=False, markup=False)
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from auditor.cli.context import AppContext, pass_app
+from auditor.cli.safe_text import terminal_safe
 from auditor.demo import DEMO_STORY
 from auditor.workflow.demo import run_demo
 
@@ -43,7 +44,7 @@ def demo(app: AppContext, out_dir: Path) -> int:
             + f"; {len(data.changes)} IAM changes"
         )
         for finding in [f for f in data.findings if f.status != "suppressed"][:TOP_FINDINGS]:
-            click.echo(f"  [{finding.severity.value}] {finding.message}")
+            click.echo(terminal_safe(f"  [{finding.severity.value}] {finding.message}"))
     click.echo("the intrusion, as staged (compare with the reports):")
     for line in DEMO_STORY:
         click.echo(f"  {line}")

@@ -9,6 +9,7 @@ import orjson
 from rich.table import Table
 
 from auditor.cli.context import INSTANT, AppContext, pass_app
+from auditor.cli.safe_text import cell
 from auditor.events import Event
 from auditor.store.event_store import EventQuery
 from auditor.timeutil import format_instant
@@ -72,10 +73,10 @@ def events(
         result = event.error_code or ("failed" if event.failed else "ok")
         table.add_row(
             format_instant(event.time),
-            f"{event.service}:{event.name}",
-            event.actor.label,
-            event.source_ip or "",
-            result,
+            cell(f"{event.service}:{event.name}"),
+            cell(event.actor.label),
+            cell(event.source_ip),
+            cell(result),
             str(event.arrival),
         )
     app.out.print(table)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from auditor.cli.context import INSTANT, AppContext, pass_app
 from auditor.cli.progress import IngestProgressView
+from auditor.cli.safe_text import cell, terminal_safe
 from auditor.config import SourceSettings
 from auditor.ingest.pipeline import IngestSummary, ingest_files
 from auditor.sources.layout import Window
@@ -23,7 +24,7 @@ def summary_table(summary: IngestSummary) -> Table:
     table.add_column("count", justify="right")
     table.add_row("files read", f"{summary.files_read:,}")
     for reason, count in sorted(summary.files_skipped.items()):
-        table.add_row(f"files skipped: {reason}", f"{count:,}")
+        table.add_row(cell(f"files skipped: {reason}"), f"{count:,}")
     table.add_row("MB read", f"{summary.bytes_read / 1e6:,.1f}")
     table.add_row("records seen", f"{summary.records_seen:,}")
     table.add_row("records kept", f"{summary.records_kept:,}")
@@ -44,7 +45,8 @@ def print_summary(app: AppContext, summary: IngestSummary, as_json: bool) -> Non
         where = problem.location
         if problem.record_index is not None:
             where += f" [record {problem.record_index}]"
-        app.err.print(f"problem: {where}: {problem.reason}", highlight=False, markup=False)
+        line = terminal_safe(f"problem: {where}: {problem.reason}")
+        app.err.print(line, highlight=False, markup=False)
 
 
 @click.command()

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from auditor.cli.baseline_cmd import captured_at, read_baseline_files
 from auditor.cli.context import INSTANT, AppContext, pass_app, require
+from auditor.cli.safe_text import cell
 from auditor.findings import Change
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.drift import compute_drift
@@ -59,9 +60,9 @@ def changes_table(changes: list[Change], title: str) -> Table:
             format_instant(change.time),
             change.kind,
             change.entity,
-            change.arn,
-            change.actor.arn or "",
-            _summary(change),
+            cell(change.arn),
+            cell(change.actor.arn),
+            cell(_summary(change)),
         )
     return table
 

@@ -88,3 +88,16 @@ def test_events_actor_with_a_role_arn_matches_its_sessions(tmp_path: Path) -> No
     ):
         listed = run("--db", "t.db", "events", "--json", "--actor", actor, cwd=tmp_path)
         assert [json.loads(line)["event_id"] for line in listed.stdout.splitlines()] == ["s1"]
+
+
+def test_log_text_on_the_terminal_is_neither_markup_nor_escape_sequences(tmp_path: Path) -> None:
+    hostile = {
+        "type": "IAMUser",
+        "arn": "arn:aws:iam::111122223333:user/[link=https://evil.example]x[/link]\x1b[2J",
+        "accountId": "111122223333",
+    }
+    write_trail_file(s3_path(tmp_path / "logs"), [record("h1", userIdentity=hostile)])
+    assert run("--db", "t.db", "ingest", "logs", cwd=tmp_path).returncode == 0
+    table = run("--db", "t.db", "events", cwd=tmp_path).stdout
+    assert "[link=https://evil.example]x[/link]" in table
+    assert "\x1b[2J" not in table and "?[2J" in table
