@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -11,6 +11,7 @@ from auditor.events import Event
 from auditor.store.event_store import EventQuery, EventStore
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 class History:
@@ -61,6 +62,28 @@ class History:
             else:
                 self._events[key] = list(self._store.iter_events(self._query(key)))
         return self._events[key]
+
+    def first_seen(
+        self,
+        memo_key: str,
+        names: tuple[str, ...],
+        key: Callable[[Event], K | None],
+        window: Iterable[Event],
+    ) -> dict[K, Event]:
+        """Keys the window shows that no earlier event showed, each with its first event.
+
+        ``key`` maps an event to what is being tracked (a caller-role pair, a user), or
+        None when the event does not count; earlier events are those named ``names``.
+        """
+        known = self.memo(
+            memo_key, lambda: {k for e in self.events(*names) if (k := key(e)) is not None}
+        )
+        first: dict[K, Event] = {}
+        for event in window:
+            found = key(event)
+            if found is not None and found not in known and found not in first:
+                first[found] = event
+        return first
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """Compute once per run what a check derives from history."""

@@ -57,6 +57,11 @@ class RunContext:
             known_accounts=self.known_accounts,
         )
 
+    @property
+    def learning(self) -> bool:
+        """A first run that learns quietly: "never seen before" checks stay silent."""
+        return self.history.is_empty and self.settings.checks.learn_on_first_run
+
     def in_organization(self, account_id: str | None) -> bool:
         """Whether an account is one of ours (configured, or the only one seen)."""
         return account_id is not None and account_id in self.settings.organization.accounts

@@ -44,7 +44,7 @@ class SigninConsoleLoginNewCountry(WindowCheck):
         """One finding per principal and country, recognized across runs."""
         run = ctx.run
         allowed = {c.upper() for c in run.settings.geo.allowed_countries}
-        learning = run.history.is_empty and run.settings.checks.learn_on_first_run
+        learning = run.learning
         known = run.history.memo("signin-countries", lambda: known_countries(run.history, run.geo))
         seen = {principal: set(countries) for principal, countries in known.items()}
         for event in ctx.events:

@@ -23,18 +23,9 @@ class StsFederationTokenFirstTime(WindowCheck):
 
     def check_window(self, ctx: WindowContext) -> Iterable[Finding]:
         """Compare the window's minters with every earlier one; learn on a first run."""
-        history = ctx.run.history
-        if history.is_empty and ctx.run.settings.checks.learn_on_first_run:
+        if ctx.run.learning:
             return
-        known = history.memo(
-            "federation-token-minters",
-            lambda: {m for e in history.events(NAME) if (m := minter(e)) is not None},
-        )
-        first: dict[str, Event] = {}
-        for event in ctx.events:
-            user = minter(event)
-            if user is not None and user not in known and user not in first:
-                first[user] = event
+        first = ctx.run.history.first_seen("federation-token-minters", (NAME,), minter, ctx.events)
         for user, event in first.items():
             yield self.finding(
                 event=event,
