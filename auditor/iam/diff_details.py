@@ -82,17 +82,6 @@ def _trust(role: Role | None, ctx: DiffContext) -> tuple[TrustedPrincipal, ...]:
     return classify_trust(parsed, org)
 
 
-def _principal_json(principal: TrustedPrincipal) -> dict[str, Any]:
-    return {
-        "principal": principal.principal,
-        "kind": principal.kind,
-        "risk": principal.risk,
-        "account_id": principal.account_id,
-        "vendor": principal.vendor,
-        "actions": list(principal.actions),
-    }
-
-
 def _trust_details(before: Role | None, after: Role | None, ctx: DiffContext) -> dict[str, Any]:
     old, new = _trust(before, ctx), _trust(after, ctx)
     old_keys = {p.key for p in old}
@@ -102,8 +91,8 @@ def _trust_details(before: Role | None, after: Role | None, ctx: DiffContext) ->
             "before": document_json(before.trust if before else None),
             "after": document_json(after.trust if after else None),
         },
-        "principals_gained": [_principal_json(p) for p in new if p.key not in old_keys],
-        "principals_lost": [_principal_json(p) for p in old if p.key not in new_keys],
+        "principals_gained": [p.to_dict() for p in new if p.key not in old_keys],
+        "principals_lost": [p.to_dict() for p in old if p.key not in new_keys],
     }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from auditor.policy.actions import action_matches
 from auditor.policy.conditions import ConditionFacts, read_allow_facts, read_deny_facts
@@ -113,6 +113,19 @@ class TrustedPrincipal:
     def is_risky(self) -> bool:
         """Whether the hint is medium or worse."""
         return SEVERITIES.index(self.risk) >= SEVERITIES.index("medium")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used in change and finding details."""
+        return {
+            "principal": self.principal,
+            "kind": self.kind,
+            "risk": self.risk,
+            "account_id": self.account_id,
+            "vendor": self.vendor,
+            "actions": list(self.actions),
+            "has_external_id": self.has_external_id,
+            "conditions": self.conditions,
+        }
 
 
 class PrincipalDelta(NamedTuple):

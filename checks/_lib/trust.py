@@ -38,24 +38,11 @@ class TrustChange:
             "role_arn": self.role_arn,
             "policy_before": self.before.to_dict() if self.before else None,
             "policy_after": self.after.to_dict(),
-            "principals_gained": [describe(p) for p in self.gained],
-            "principals_lost": [describe(p) for p in self.lost],
-            "principals_weakened": [describe(p) for p in self.weakened],
-            "flagged": [describe(p) for p in flagged],
+            "principals_gained": [p.to_dict() for p in self.gained],
+            "principals_lost": [p.to_dict() for p in self.lost],
+            "principals_weakened": [p.to_dict() for p in self.weakened],
+            "flagged": [p.to_dict() for p in flagged],
         }
-
-
-def describe(principal: TrustedPrincipal) -> dict[str, Any]:
-    """The JSON form of a trusted principal."""
-    return {
-        "principal": principal.principal,
-        "kind": principal.kind,
-        "risk": principal.risk,
-        "account_id": principal.account_id,
-        "vendor": principal.vendor,
-        "has_external_id": principal.has_external_id,
-        "conditions": principal.conditions,
-    }
 
 
 def trust_change(event: Event, ctx: EventContext) -> TrustChange | None:
