@@ -32,7 +32,7 @@ from auditor.events import Event, normalize_record
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.history import diff_between, import_baseline, save_snapshot, state_at
 from auditor.iam.replay import apply_events, event_order
-from auditor.store.event_store import EventRow, EventStore, to_micros
+from auditor.store.event_store import EventRow, EventStore
 from auditor.timeutil import format_instant
 
 ACCOUNT = "111122223333"
@@ -264,23 +264,7 @@ def peak_mb() -> float:
 
 
 def _store_rows(store: EventStore, records: list[dict[str, Any]], events: dict[str, Event]) -> None:
-    rows = []
-    for record in records:
-        event = events[record["eventID"]]
-        rows.append(
-            EventRow(
-                event.event_id,
-                to_micros(event.time),
-                event.source,
-                event.name,
-                ACCOUNT,
-                "us-east-1",
-                event.actor.arn,
-                event.actor.type,
-                event.failed,
-                orjson.dumps(record),
-            )
-        )
+    rows = [EventRow.from_event(events[record["eventID"]]) for record in records]
     with store.transaction():
         store.insert_events(rows)
 

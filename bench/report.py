@@ -20,11 +20,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from auditor.config import OrganizationSettings, Settings
 from auditor.events import Event, normalize_record
-from auditor.store.event_store import EventRow, EventStore, to_micros
+from auditor.store.event_store import EventRow, EventStore
 from auditor.workflow.window import build_window_report
 from reports import render_report
 
@@ -95,11 +93,7 @@ def build_store(path: Path, count: int) -> None:
     for index in range(count):
         event = normalize_record(_record(rng, index, START + step * index))
         assert isinstance(event, Event)
-        rows.append(
-            EventRow(event.event_id, to_micros(event.time), event.source, event.name,
-                     event.account_id, event.region, event.actor.arn, event.actor.type,
-                     event.failed, orjson.dumps(event.raw))
-        )  # fmt: skip
+        rows.append(EventRow.from_event(event))
     with store.transaction():
         store.insert_events(rows)
     store.close()

@@ -29,7 +29,7 @@ from auditor.iam.state import IamState
 from auditor.ingest.shapes import unwrap
 from auditor.rules.base import Check, RunContext
 from auditor.rules.catalog import Catalog
-from auditor.store.event_store import EventRow, EventStore, to_micros
+from auditor.store.event_store import EventRow, EventStore
 
 CASE_ACCOUNT = "111122223333"
 DEFAULT_CASE_SETTINGS: dict[str, Any] = {"organization": {"accounts": [CASE_ACCOUNT]}}
@@ -91,27 +91,12 @@ def _settings(check: Check) -> Settings:
     return parse_settings(data, str(config))
 
 
-def _row(event: Event) -> EventRow:
-    return EventRow(
-        event.event_id,
-        to_micros(event.time),
-        event.source,
-        event.name,
-        event.account_id,
-        event.region,
-        event.actor.arn,
-        event.actor.type,
-        event.failed,
-        orjson.dumps(event.raw),
-    )
-
-
 def _history(path: Path) -> tuple[History, EventStore | None]:
     earlier = path.with_name(path.name.rsplit(".", 1)[0] + ".history.jsonl")
     if not earlier.exists():
         return History.empty(), None
     store = EventStore.open(":memory:")
-    rows = [_row(event) for event in read_case_events(earlier)]
+    rows = [EventRow.from_event(event) for event in read_case_events(earlier)]
     with store.transaction():
         store.insert_events(rows)
     return History(store), store

@@ -36,6 +36,22 @@ class EventRow(NamedTuple):
     failed: bool
     raw: bytes
 
+    @classmethod
+    def from_event(cls, event: Event) -> EventRow:
+        """The row of an already normalized event (tests, benchmarks, rule cases)."""
+        return cls(
+            event.event_id,
+            to_micros(event.time),
+            event.source,
+            event.name,
+            event.account_id,
+            event.region,
+            event.actor.arn,
+            event.actor.type,
+            event.failed,
+            orjson.dumps(event.raw),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class StoredFile:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import orjson
 
 from auditor.events import Event, normalize_record
-from auditor.store.event_store import EventRow, EventStore, to_micros
+from auditor.store.event_store import EventRow, EventStore
 from auditor.timeutil import format_instant
 
 ACCOUNT = "111122223333"
@@ -96,20 +96,7 @@ def store_records(store: EventStore, records: list[dict[str, Any]]) -> int:
     for item in records:
         normalized = normalize_record(item)
         assert isinstance(normalized, Event)
-        rows.append(
-            EventRow(
-                normalized.event_id,
-                to_micros(normalized.time),
-                normalized.source,
-                normalized.name,
-                normalized.account_id,
-                normalized.region,
-                normalized.actor.arn,
-                normalized.actor.type,
-                normalized.failed,
-                orjson.dumps(item),
-            )
-        )
+        rows.append(EventRow.from_event(normalized))
     with store.transaction():
         return store.insert_events(rows)
 
