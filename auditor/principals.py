@@ -33,12 +33,27 @@ def assumed_role(event: Event) -> tuple[str, str] | None:
     return (caller, str(role)) if caller and role else None
 
 
-def sign_in_principal(event: Event) -> str:
-    """The principal a console sign-in is for (failed ones may name only a user)."""
+def is_console_login(event: Event) -> bool:
+    """A console sign-in attempt, successful or not."""
+    return event.source == "signin.amazonaws.com" and event.name == "ConsoleLogin"
+
+
+def console_login_succeeded(event: Event) -> bool:
+    """A console sign-in that CloudTrail reports as a success."""
+    if not is_console_login(event) or event.failed:
+        return False
+    return str((event.response or {}).get("ConsoleLogin", "Success")).lower() == "success"
+
+
+def sign_in_principal(event: Event) -> str | None:
+    """Who a console sign-in is for: the ARN, or the user ARN a failed one names by name.
+
+    None when CloudTrail hides the name (``HIDDEN_DUE_TO_SECURITY_REASONS``: no such user).
+    """
     actor = event.actor
     if actor.arn:
         return actor.arn
-    name = actor.user_name or HIDDEN_USER_NAME
-    if name == HIDDEN_USER_NAME:
-        return f"unknown user in {event.account_id}"
+    name = actor.user_name
+    if not name or name == HIDDEN_USER_NAME:
+        return None
     return f"arn:aws:iam::{event.account_id}:user/{name}"

@@ -11,7 +11,12 @@ from auditor.events import Event
 from auditor.findings import Finding, Severity
 from auditor.geo import CountryLookup
 from auditor.iam.replay import is_replayed
-from auditor.principals import assumed_role, sign_in_principal
+from auditor.principals import (
+    assumed_role,
+    console_login_succeeded,
+    is_console_login,
+    sign_in_principal,
+)
 from reports.model import AssumptionSummary, SignInSummary
 
 HEADLINE_CATEGORIES = {
@@ -29,24 +34,16 @@ HEADLINE_CATEGORIES = {
 }
 
 
-def _is_console_login(event: Event) -> bool:
-    return event.source == "signin.amazonaws.com" and event.name == "ConsoleLogin"
-
-
-def _succeeded(event: Event) -> bool:
-    result = (event.response or {}).get("ConsoleLogin")
-    return result == "Success" and not event.failed
-
-
 def sign_in_summaries(events: Iterable[Event], geo: CountryLookup) -> tuple[SignInSummary, ...]:
     """Console sign-ins per principal and account."""
     groups: dict[tuple[str, str], list[Event]] = defaultdict(list)
     for event in events:
-        if _is_console_login(event):
-            groups[(sign_in_principal(event), event.account_id)].append(event)
+        if is_console_login(event):
+            principal = sign_in_principal(event) or f"unknown user in {event.account_id}"
+            groups[(principal, event.account_id)].append(event)
     summaries = []
     for (principal, account), found in sorted(groups.items()):
-        ok = [e for e in found if _succeeded(e)]
+        ok = [e for e in found if console_login_succeeded(e)]
         no_mfa = [e for e in ok if str((e.additional or {}).get("MFAUsed", "")).lower() == "no"]
         countries = {c for e in found if (c := geo.country(e.source_ip))}
         summaries.append(

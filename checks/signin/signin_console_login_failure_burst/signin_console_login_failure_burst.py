@@ -7,21 +7,9 @@ from datetime import timedelta
 
 from auditor.events import HIDDEN_USER_NAME, Event
 from auditor.findings import Finding, Severity
+from auditor.principals import is_console_login, sign_in_principal
 from auditor.rules.base import WindowCheck, WindowContext
 from checks._lib.bursts import burst_settings, bursts, grouped
-
-
-def is_login(event: Event) -> bool:
-    """A console sign-in attempt."""
-    return event.source == "signin.amazonaws.com" and event.name == "ConsoleLogin"
-
-
-def user_of(event: Event) -> str | None:
-    """The user tried (ARN, else account and name); None for a hidden (unknown) name."""
-    actor = event.actor
-    if actor.user_name == HIDDEN_USER_NAME:
-        return None
-    return actor.arn or (f"{event.account_id}:{actor.user_name}" if actor.user_name else None)
 
 
 def succeeded_after(events: list[Event], burst: list[Event], span: timedelta) -> Event | None:
@@ -36,8 +24,11 @@ class SigninConsoleLoginFailureBurst(WindowCheck):
     def check_window(self, ctx: WindowContext) -> Iterable[Finding]:
         """Per-user bursts, then per-address bursts over several (or hidden) user names."""
         threshold, span = burst_settings(ctx)
-        logins = [e for e in ctx.events if is_login(e)]
-        scopes = (("user", grouped(logins, user_of)), ("source", grouped(logins, _address)))
+        logins = [e for e in ctx.events if is_console_login(e)]
+        scopes = (
+            ("user", grouped(logins, sign_in_principal)),
+            ("source", grouped(logins, _address)),
+        )
         for scope, groups in scopes:
             for subject, events in groups.items():
                 failures = [e for e in events if e.failed]

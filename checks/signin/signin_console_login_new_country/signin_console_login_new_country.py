@@ -8,17 +8,13 @@ from auditor.events import Event
 from auditor.findings import ActorInfo, Finding, Severity
 from auditor.geo import CountryLookup
 from auditor.history import History
+from auditor.principals import console_login_succeeded, sign_in_principal
 from auditor.rules.base import WindowCheck, WindowContext
 
 
 def signed_in(event: Event) -> str | None:
     """The principal of a successful console sign-in (the session ARN for roles)."""
-    if event.source != "signin.amazonaws.com" or event.name != "ConsoleLogin" or event.failed:
-        return None
-    response = event.response or {}
-    if str(response.get("ConsoleLogin", "Success")).lower() != "success":
-        return None
-    return event.actor.arn or event.actor.user_name
+    return sign_in_principal(event) if console_login_succeeded(event) else None
 
 
 def known_countries(history: History, geo: CountryLookup) -> dict[str, set[str]]:
