@@ -18,7 +18,7 @@ from auditor.config import Settings
 from auditor.errors import ExitStatus
 from auditor.findings import Finding
 from auditor.history import History
-from auditor.iam.history import save_snapshot, state_at
+from auditor.iam.history import save_snapshot
 from auditor.ingest.pipeline import IngestProgress, IngestSummary, ingest_files
 from auditor.sources.layout import Window as DeliveryWindow
 from auditor.sources.resolve import list_all, source_for_settings
@@ -143,9 +143,11 @@ def _analyze_and_report(
     outcome.data = data
     template_dir = Path(settings.report.template_dir) if settings.report.template_dir else None
     paths = write_reports(data, out_dir, formats, template_dir)
-    if times:
-        latest = max(times)
-        save_snapshot(store, state_at(store, latest), latest)
+    after = outcome.analysis.state_after
+    if times and after is not None:
+        # the analysis replayed every stored event up to the latest one it judged, so its
+        # final state is state_at(latest): store it rather than replaying it again
+        save_snapshot(store, after, max(times))
     counts = {
         "events": len(judged),
         "findings": dict(data.stats.get("findings_by_severity", {})),

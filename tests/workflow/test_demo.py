@@ -61,3 +61,21 @@ def test_weekly_and_diff_reports_exist(demo_twice: tuple[Path, Path]) -> None:
     assert diff["kind"] == "diff" and diff["changes"]
     html = (demo_twice[0] / "weekly" / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower()
+
+
+def test_the_snapshot_a_run_stores_is_the_replayed_state(demo_twice: tuple[Path, Path]) -> None:
+    from auditor.iam.history import snapshots_of, state_at
+    from auditor.iam.serialize import state_to_bytes
+    from auditor.store.event_store import EventStore
+
+    store = EventStore.open(demo_twice[0] / "work" / "demo.db")
+    try:
+        snapshots = snapshots_of(store)
+        latest = max(snapshots.snapshots(), key=lambda row: row.at)
+        saved = snapshots.load_snapshot(latest.id)
+        store.connection.execute("DELETE FROM iam_snapshots")
+        replayed = state_at(store, latest.at)
+        saved.at, replayed.at = latest.at, latest.at
+        assert state_to_bytes(saved) == state_to_bytes(replayed)
+    finally:
+        store.close()
