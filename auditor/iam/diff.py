@@ -20,6 +20,7 @@ from auditor.iam.model import Entity, ManagedPolicy, User, content
 from auditor.iam.replay import apply_events, event_order
 from auditor.iam.state import FAMILIES, IamState, Journal
 from auditor.policy.actions import ActionCatalog, load_action_catalog
+from auditor.policy.known_accounts import with_known_accounts
 from auditor.timeutil import format_instant
 
 LOGIN_PROFILE_EVENTS = frozenset({"CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"})
@@ -226,7 +227,11 @@ def compute_changes(
     if journal is None:
         journal = journal_of(state_a, events_between)
     ctx = DiffContext(
-        state_a, state_b, catalog or load_action_catalog(), org_accounts, known_accounts
+        state_a,
+        state_b,
+        catalog or load_action_catalog(),
+        org_accounts,
+        with_known_accounts(known_accounts),
     )
     builder = _Builder(ctx, journal, state_b.at)
     touched = journal.touched

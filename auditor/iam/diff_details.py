@@ -78,7 +78,7 @@ def _trust(role: Role | None, ctx: DiffContext) -> tuple[TrustedPrincipal, ...]:
     parsed = role.trust.parsed()
     if parsed is None:
         return ()
-    org = OrganizationContext(role.account, ctx.org_accounts, dict(ctx.known_accounts or {}))
+    org = OrganizationContext(role.account, ctx.org_accounts, ctx.known_accounts or {})
     return classify_trust(parsed, org)
 
 

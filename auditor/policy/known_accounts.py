@@ -18,6 +18,11 @@ def load_known_accounts() -> Mapping[str, str]:
     return MappingProxyType({str(account): str(name) for account, name in accounts.items()})
 
 
+def with_known_accounts(configured: Mapping[str, str] | None) -> Mapping[str, str]:
+    """The bundled vendors plus ``[organization.known_accounts]`` (configured names win)."""
+    return {**load_known_accounts(), **(configured or {})}
+
+
 def known_accounts_source() -> TableSource:
     """Where the vendor accounts come from."""
     return TableSource.from_header(load_table(KNOWN_ACCOUNTS_TABLE).get("source"))

@@ -43,9 +43,9 @@ class RunContext:
     @cached_property
     def known_accounts(self) -> Mapping[str, str]:
         """Known vendor accounts: the bundled table plus ``[organization.known_accounts]``."""
-        from auditor.policy.known_accounts import load_known_accounts
+        from auditor.policy.known_accounts import with_known_accounts
 
-        return {**load_known_accounts(), **self.settings.organization.known_accounts}
+        return with_known_accounts(self.settings.organization.known_accounts)
 
     def organization(self, owner_account: str) -> OrganizationContext:
         """The trust-classification context for a resource owned by ``owner_account``."""

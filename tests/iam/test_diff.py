@@ -130,3 +130,18 @@ def test_cli_diff_json_and_out_dir(store: EventStore, tmp_path: Path) -> None:
     assert (tmp_path / "out" / "report.md").exists() and (tmp_path / "out" / "report.html").exists()
     table = run("--db", db, "diff", "--from", "2026-11-02", "--to", "2026-11-09", cwd=tmp_path)
     assert table.returncode == 0 and "transient" in table.stdout
+
+
+def test_trusted_vendors_come_from_the_bundled_table_as_in_the_rules() -> None:
+    from auditor.iam.documents import Document
+    from auditor.iam.model import evolve
+    from tests.iam.builders import trust
+
+    before = read_authorization_details([gaad()], START).state
+    after = before.copy()
+    datadog = "arn:aws:iam::464622532012:root"  # a vendor in the shipped known-accounts table
+    role = after.roles[DEPLOYER]
+    after.roles[DEPLOYER] = evolve(role, trust=Document.read(trust(datadog)))
+    [change] = [c for c in compute_changes(before, after, []) if c.entity == "role"]
+    gained = {p["principal"]: p["kind"] for p in change.details["principals_gained"]}
+    assert gained == {datadog: "vendor"}
