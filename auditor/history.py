@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 from auditor.events import Event
@@ -38,9 +39,9 @@ class History:
         """A history with nothing in it (a first run, or tests)."""
         return cls(None)
 
-    @property
+    @cached_property
     def is_empty(self) -> bool:
-        """Whether no earlier event exists at all."""
+        """Whether no earlier event exists at all (asked once per run)."""
         if self._store is None:
             return True
         first = replace(self._query(()), limit=1)
