@@ -112,7 +112,7 @@ def main() -> None:
         print(f"store of {args.events:,} events built in {time.perf_counter() - started:.1f} s")
         store = EventStore.open(db)
         started = time.perf_counter()
-        outcome, _ = build_window_report(
+        outcome = build_window_report(
             store, settings, lambda: START + timedelta(days=8), START, START + timedelta(days=7)
         )
         analyzed = time.perf_counter() - started

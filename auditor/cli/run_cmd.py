@@ -102,9 +102,9 @@ def report(
     """Any window (the weekly report); does not move the last-run mark."""
     require(since < until, "--since must be before --until")
     chosen = parse_formats(app, formats)
-    outcome, status = build_window_report(app.store(), app.settings, app.clock, since, until, kind)
+    outcome = build_window_report(app.store(), app.settings, app.clock, since, until, kind)
     target = out_dir or Path(app.settings.report.out_dir)
     template = Path(app.settings.report.template_dir) if app.settings.report.template_dir else None
     paths = write_reports(outcome.data, target, chosen, template)
     print_outcome(app, outcome, paths, outcome.data.exit_statuses)
-    return int(status)
+    return int(outcome.status)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from auditor.config import Settings
 from auditor.engine import Analysis, analyze
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, ExitStatus
 from auditor.events import Event
 from auditor.findings import Change, Finding
 from auditor.geo import open_country_lookup
@@ -22,6 +22,7 @@ from auditor.rules.base import RunContext
 from auditor.rules.catalog import load_catalog
 from auditor.store.event_store import EventStore, InputProblem
 from auditor.timeutil import Clock
+from auditor.workflow.outcome import exit_reasons, exit_status
 from auditor.workflow.summaries import (
     assumption_summaries,
     headline,
@@ -49,10 +50,11 @@ class Scope:
 
 @dataclass
 class Outcome:
-    """The analysis and the report data built from it."""
+    """The analysis, the report data built from it, and the exit status it calls for."""
 
     analysis: Analysis
     data: ReportData
+    status: ExitStatus = ExitStatus.OK
 
 
 def _context_events(store: EventStore, judged: Sequence[Event], start: datetime) -> list[Event]:
@@ -175,4 +177,6 @@ def analyze_scope(
         stats=stats,
         action_data_source=str(load_action_catalog().source),
     )
-    return Outcome(analysis, data)
+    reasons = exit_reasons(findings, scope.problems, settings.report.fail_on)
+    data = dataclasses.replace(data, exit_statuses=tuple(text for _, text in reasons))
+    return Outcome(analysis, data, exit_status(reasons))

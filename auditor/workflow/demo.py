@@ -111,7 +111,7 @@ def run_demo(out_dir: Path) -> DemoResult:
         )
         result.reports["nightly 2026-11-16"] = nightly.reports
         result.intrusion_run = nightly.outcome
-        weekly, _ = build_window_report(store, settings, second, FIRST_WEEK_END, SECOND_WEEK_END)
+        weekly = build_window_report(store, settings, second, FIRST_WEEK_END, SECOND_WEEK_END)
         result.reports["weekly 2026-11-09 to 2026-11-16"] = write_reports(
             weekly.data, out_dir / "weekly", FORMATS
         )

@@ -8,7 +8,6 @@ events; findings already recorded are then marked recurring, never lost.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,7 +25,6 @@ from auditor.store.event_store import EventQuery, EventStore
 from auditor.store.runs import RunStore
 from auditor.timeutil import Clock
 from auditor.workflow.analysis import Outcome, Scope, analyze_scope
-from auditor.workflow.outcome import exit_reasons, exit_status
 from auditor.workflow.trends import weekly_trends
 from reports import write_reports
 from reports.model import Window
@@ -138,9 +136,7 @@ def _analyze_and_report(
         recurring=recurring,
         extra_stats={"run_id": run_id, "arrivals": [from_arrival + 1, to_arrival]},
     )
-    reasons = exit_reasons(outcome.data.findings, problems, settings.report.fail_on)
-    data = dataclasses.replace(outcome.data, exit_statuses=tuple(r for _, r in reasons))
-    outcome.data = data
+    data = outcome.data
     template_dir = Path(settings.report.template_dir) if settings.report.template_dir else None
     paths = write_reports(data, out_dir, formats, template_dir)
     after = outcome.analysis.state_after
@@ -157,4 +153,4 @@ def _analyze_and_report(
     runs.succeed(
         run_id, (window.since, window.until), counts, [str(p) for p in paths], data.findings
     )
-    return RunResult(run_id, outcome, None, paths, exit_status(reasons), [r for _, r in reasons])
+    return RunResult(run_id, outcome, None, paths, outcome.status, list(data.exit_statuses))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from auditor.config import Settings
-from auditor.errors import ExitStatus
 from auditor.findings import Finding
 from auditor.history import History
 from auditor.store.event_store import EventQuery, EventStore
 from auditor.store.runs import RunStore
 from auditor.timeutil import Clock, format_instant
 from auditor.workflow.analysis import Outcome, Scope, analyze_scope
-from auditor.workflow.outcome import exit_reasons, exit_status
 from auditor.workflow.trends import weekly_trends
 from reports.model import Window
 
@@ -39,7 +36,7 @@ def build_window_report(
     since: datetime,
     until: datetime,
     kind: str | None = None,
-) -> tuple[Outcome, ExitStatus]:
+) -> Outcome:
     """Analyze ``[since, until)`` as if nothing after ``since`` had been seen."""
     judged = list(store.iter_events(EventQuery(since=since, until=until)))
     chosen = kind or ("weekly" if until - since >= WEEKLY_AFTER else "window")
@@ -60,7 +57,7 @@ def build_window_report(
         judged_is_everything=True,
     )
     year, week, _ = since.isocalendar()
-    outcome = analyze_scope(
+    return analyze_scope(
         store,
         settings,
         scope,
@@ -68,6 +65,3 @@ def build_window_report(
         trends=weekly_trends(RunStore(store).succeeded_runs(), before=f"{year}-W{week:02d}"),
         recurring=lambda findings: _known_before(store, findings, since),
     )
-    reasons = exit_reasons(outcome.data.findings, problems, settings.report.fail_on)
-    outcome.data = dataclasses.replace(outcome.data, exit_statuses=tuple(r for _, r in reasons))
-    return outcome, exit_status(reasons)
