@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
+ZERO = timedelta(0)
 
 
 def system_clock() -> datetime:
@@ -18,22 +19,16 @@ def parse_instant(text: str) -> datetime:
 
     Raises ValueError with the offending text when it cannot be read.
     """
-    value = text.strip()
-    if not value:
-        raise ValueError("empty time")
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(text)  # 3.11: Z, offsets, a date alone, a space
     except ValueError:
         try:
-            day = date.fromisoformat(value)
+            parsed = datetime.fromisoformat(text.strip().replace("z", "Z"))
         except ValueError:
             raise ValueError(f"not an ISO 8601 time: {text!r}") from None
-        parsed = datetime(day.year, day.month, day.day)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        return parsed.replace(tzinfo=UTC)
+    return parsed if parsed.utcoffset() == ZERO else parsed.astimezone(UTC)
 
 
 def format_instant(moment: datetime) -> str:

@@ -6,7 +6,6 @@ indexes is extracted, so the hot ingest loop stays cheap.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -37,14 +36,9 @@ def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow
     if not complete or not isinstance(text, str):
         return f"missing required field(s): {', '.join(missing_fields(record))}"
     try:
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-    except ValueError:
-        try:
-            moment = parse_instant(text)
-        except (ValueError, OverflowError):
-            return f"malformed eventTime {text[:64]!r}"
+        moment = parse_instant(text)
+    except (ValueError, OverflowError):
+        return f"malformed eventTime {text[:64]!r}"
     identity = record.get("userIdentity")
     identity = identity if isinstance(identity, dict) else {}
     account = record.get("recipientAccountId") or identity.get("accountId") or "unknown"
