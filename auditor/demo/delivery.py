@@ -19,6 +19,7 @@ from typing import Any
 
 from auditor.demo.ids import file_suffix, short_hex
 from auditor.demo.org import DEMO_WINDOW, HOME_REGION, ORG_ID, TRAIL_BUCKET, TRAIL_NAME
+from auditor.sources.layout import log_key
 from auditor.timeutil import format_instant, parse_instant
 
 Record = dict[str, Any]
@@ -60,12 +61,8 @@ def plan_files(
 
 def log_file_path(root: Path, key: FileKey) -> Path:
     account, region, delivered, discriminator = key
-    name = (
-        f"{account}_CloudTrail_{region}_{delivered:%Y%m%dT%H%MZ}_"
-        f"{file_suffix(f'{account}:{region}:{delivered.isoformat()}:{discriminator}')}.json.gz"
-    )
-    folder = root / "AWSLogs" / ORG_ID / account / "CloudTrail" / region
-    return folder / f"{delivered:%Y/%m/%d}" / name
+    unique = file_suffix(f"{account}:{region}:{delivered.isoformat()}:{discriminator}")
+    return root / log_key(account, region, delivered, unique, ORG_ID)
 
 
 def _digest(

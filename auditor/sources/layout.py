@@ -55,6 +55,21 @@ def read_layout(path: str) -> LayoutInfo | None:
     return LayoutInfo(match["account"], match["region"], match["kind"], delivered, match["org"])
 
 
+def log_key(
+    account: str,
+    region: str,
+    delivered: datetime,
+    unique: str,
+    organization_id: str | None = None,
+) -> str:
+    """The key CloudTrail delivers a log file under (the inverse of ``read_layout``)."""
+    org = f"{organization_id}/" if organization_id else ""
+    return (
+        f"AWSLogs/{org}{account}/CloudTrail/{region}/{delivered:%Y/%m/%d}/"
+        f"{account}_CloudTrail_{region}_{delivered:%Y%m%dT%H%MZ}_{unique}.json.gz"
+    )
+
+
 def skip_reason(path: str, info: LayoutInfo | None) -> str | None:
     """Why a file is not a log file to read (digest, insight, other name), else None."""
     if info is not None and info.kind in SKIPPED_KINDS:

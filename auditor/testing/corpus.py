@@ -18,6 +18,8 @@ from typing import Any
 
 import orjson
 
+from auditor.sources.layout import log_key
+
 try:
     from isal import igzip as _gzip
 except ImportError:  # pragma: no cover
@@ -193,15 +195,9 @@ def write_corpus(root: Path, spec: CorpusSpec = CorpusSpec()) -> CorpusStats:
                 stats.iam_event_ids.add(record["eventID"])
         if recent_iam and rng.random() < spec.duplicate_share * size:
             records.append(rng.choice(recent_iam[-200:]))
-        stamp = delivered.strftime("%Y%m%dT%H%MZ")
-        folder = (
-            root
-            / f"AWSLogs/{spec.organization_id}/{account}/CloudTrail/{region}"
-            / delivered.strftime("%Y/%m/%d")
-        )
-        folder.mkdir(parents=True, exist_ok=True)
         unique = f"{rng.getrandbits(64):016x}"
-        path = folder / f"{account}_CloudTrail_{region}_{stamp}_{unique}.json.gz"
+        path = root / log_key(account, region, delivered, unique, spec.organization_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
         payload = _gzip.compress(orjson.dumps({"Records": records}), compresslevel=2)
         path.write_bytes(payload)
         stats.files += 1

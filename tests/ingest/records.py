@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gzip
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from auditor.sources.layout import log_key
 
 
 def record(
@@ -42,10 +45,10 @@ def record(
 
 def s3_path(root: Path, stamp: str = "20261102T1005Z", unique: str = "AbCdEf0123456789") -> Path:
     """A path in the CloudTrail S3 layout under ``root``."""
-    day = f"{stamp[0:4]}/{stamp[4:6]}/{stamp[6:8]}"
-    folder = root / "AWSLogs" / "111122223333" / "CloudTrail" / "us-east-1" / day
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"111122223333_CloudTrail_us-east-1_{stamp}_{unique}.json.gz"
+    delivered = datetime.strptime(stamp, "%Y%m%dT%H%MZ")
+    path = root / log_key("111122223333", "us-east-1", delivered, unique)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def write_trail_file(path: Path, records: list[dict[str, Any]]) -> Path:

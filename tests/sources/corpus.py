@@ -11,10 +11,12 @@ import gzip
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import orjson
+
+from auditor.sources.layout import log_key
 
 ORG = "o-a1b2c3d4e5"
 ACCOUNTS = ("111111111111", "222222222222", "333333333333")
@@ -99,7 +101,6 @@ def build_corpus(
         for region in REGIONS:
             for offset in range(days):
                 day = FIRST_DAY + timedelta(days=offset)
-                folder = f"AWSLogs/{ORG}/{account}/CloudTrail/{region}/{day:%Y/%m/%d}/"
                 for index in range(files_per_folder):
                     delivered = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
                         minutes=5 + index * (1400 // max(1, files_per_folder))
@@ -114,20 +115,15 @@ def build_corpus(
                         for _ in range(records_per_file)
                     ]
                     unique = f"{rng.getrandbits(64):016X}"
-                    name = (
-                        f"{account}_CloudTrail_{region}_{delivered:%Y%m%dT%H%MZ}_{unique}.json.gz"
-                    )
                     body = orjson.dumps({"Records": records})
-                    objects[folder + name] = gzip.compress(body, mtime=0)
+                    key = log_key(account, region, delivered, unique, ORG)
+                    objects[key] = gzip.compress(body, mtime=0)
                 digest = f"AWSLogs/{ORG}/{account}/CloudTrail-Digest/{region}/{day:%Y/%m/%d}/"
                 stamp = f"{day:%Y%m%d}T0100Z"
                 manifest = b'{"awsAccountId":"' + account.encode() + b'","logFiles":[]}'
                 key = f"{digest}{account}_CloudTrail-Digest_{region}_trail_{region}_{stamp}.json.gz"
                 objects[key] = gzip.compress(manifest, mtime=0)
-    broken_day = FIRST_DAY + timedelta(days=1)
-    broken = f"AWSLogs/{ORG}/{ACCOUNTS[0]}/CloudTrail/us-east-1/{broken_day:%Y/%m/%d}/"
-    objects[
-        broken
-        + f"{ACCOUNTS[0]}_CloudTrail_us-east-1_{broken_day:%Y%m%d}T2300Z_NOTGZIP000000000.json.gz"
-    ] = b"\x1f\x8bthis is not gzip at all"
+    broken_at = datetime.combine(FIRST_DAY + timedelta(days=1), time(23, 0), UTC)
+    broken = log_key(ACCOUNTS[0], "us-east-1", broken_at, "NOTGZIP000000000", ORG)
+    objects[broken] = b"\x1f\x8bthis is not gzip at all"
     return Corpus(objects)
