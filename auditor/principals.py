@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.events import HIDDEN_USER_NAME, Event
+from auditor.iam.arns import iam_arn, root_arn
 
 ASSUME_ROLE_NAMES = ("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity")
 
@@ -17,7 +18,7 @@ def caller_of(event: Event) -> str | None:
     if actor.type == "AWSService":
         return None
     if actor.type == "AWSAccount" and actor.account_id:
-        return f"arn:aws:iam::{actor.account_id}:root"
+        return root_arn(actor.account_id)
     if actor.type in ("SAMLUser", "WebIdentityUser"):
         return actor.user_name or actor.principal_id
     return actor.principal_arn or actor.user_name
@@ -56,4 +57,4 @@ def sign_in_principal(event: Event) -> str | None:
     name = actor.user_name
     if not name or name == HIDDEN_USER_NAME:
         return None
-    return f"arn:aws:iam::{event.account_id}:user/{name}"
+    return iam_arn("user", event.account_id, name)
