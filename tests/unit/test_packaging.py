@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -30,11 +31,14 @@ NEEDED = (
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    leftover = not (REPO / "build").exists()
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
          "-w", str(out), str(REPO)],
         check=True, capture_output=True,
     )  # fmt: skip
+    if leftover:  # setuptools builds inside the checkout; leave it as it was
+        shutil.rmtree(REPO / "build", ignore_errors=True)
     return next(out.glob("trailaudit-*.whl"))
 
 
