@@ -8,8 +8,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from auditor.ingest.select import Selection
-from auditor.sources.interface import LogFile
+from auditor.ingest.pipeline import FileOutcome
 
 LOG_EVERY_SECONDS = 5.0
 
@@ -58,12 +57,12 @@ class IngestProgressView:
             f" {self.bytes / 1e6 / elapsed:.1f} MB/s"
         )
 
-    def file_done(self, log_file: LogFile, selection: Selection) -> None:
-        """Count one processed file and refresh the display."""
+    def file_done(self, outcome: FileOutcome) -> None:
+        """Count one stored file and refresh the display."""
         self.files += 1
-        self.records += selection.records_seen
-        self.kept += len(selection.rows)
-        self.bytes += log_file.size
+        self.records += outcome.records_seen
+        self.kept += outcome.records_kept
+        self.bytes += outcome.log_file.size
         if self.bar is not None and self.task is not None:
             self.bar.update(self.task, description=self._line())
         elif self.enabled and time.monotonic() - self.logged >= LOG_EVERY_SECONDS:

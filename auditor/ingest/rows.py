@@ -32,24 +32,26 @@ def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow
     if isinstance(source, str) and isinstance(name, str) and not rule.keeps(source, name):
         return SKIP
     event_id, text = record.get("eventID"), record.get("eventTime")
-    complete = all(isinstance(v, str) and v for v in (event_id, text, source, name))
-    if not complete or not isinstance(text, str):
+    if not (
+        isinstance(event_id, str) and event_id and isinstance(text, str) and text
+        and isinstance(source, str) and source and isinstance(name, str) and name
+    ):  # fmt: skip
         return f"missing required field(s): {', '.join(missing_fields(record))}"
     try:
-        moment = parse_instant(text)
+        micros = to_micros(parse_instant(text))
     except (ValueError, OverflowError):
         return f"malformed eventTime {text[:64]!r}"
     identity = record.get("userIdentity")
-    identity = identity if isinstance(identity, dict) else {}
-    account = record.get("recipientAccountId") or identity.get("accountId") or "unknown"
+    if not isinstance(identity, dict):
+        identity = {}
     actor_arn = identity.get("arn")
     actor_type = identity.get("type")
     return EventRow(
-        str(event_id),
-        to_micros(moment),
-        str(source),
-        str(name),
-        str(account),
+        event_id,
+        micros,
+        source,
+        name,
+        str(record.get("recipientAccountId") or identity.get("accountId") or "unknown"),
         str(record.get("awsRegion") or "unknown"),
         actor_arn if isinstance(actor_arn, str) else None,
         actor_type if isinstance(actor_type, str) else None,

@@ -191,6 +191,10 @@ class EventStore:
             ],
         )  # fmt: skip
 
+    def checkpoint(self) -> None:
+        """Copy committed pages from the write-ahead log into the database; never blocks writers."""
+        self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     def record_problems(self, problems: list[InputProblem]) -> None:
         """Append input problems with the time they were seen."""
         now = format_instant(self.clock())

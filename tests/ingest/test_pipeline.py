@@ -94,6 +94,28 @@ def test_pool_and_single_process_store_the_same_events(tmp_path: Path) -> None:
     assert results[0] == results[1] == stats.iam_event_ids
 
 
+def test_pool_workers_store_problems_and_files_with_their_events(tmp_path: Path) -> None:
+    for index in range(12):
+        events = [record(f"e{index}-{n}") for n in range(3)]
+        write_trail_file(s3_path(tmp_path, unique=f"{index:016d}"), events)
+    broken = s3_path(tmp_path, unique="x" * 16)
+    broken.write_bytes(b"\x1f\x8b not really gzip")
+    write_trail_file(
+        s3_path(tmp_path, unique="y" * 16), [record("good"), record("", name="CreateRole")]
+    )
+    store = EventStore.open(tmp_path / "pool.db")
+    summary = _ingest(store, tmp_path, workers=2)
+    assert (summary.files_read, summary.new_events) == (14, 37)
+    reasons = {(Path(p.location).name[-21:], p.record_index) for p in summary.problems}
+    assert reasons == {("xxxxxxxxxxxxx.json.gz", None), ("yyyyyyyyyyyyy.json.gz", 1)}
+    stored = {(p.location, p.record_index, p.reason) for p in store.problems_since()}
+    assert stored == {(p.location, p.record_index, p.reason) for p in summary.problems}
+    files = store.connection.execute("SELECT COUNT(*), SUM(records_kept) FROM files").fetchone()
+    assert files == (13, 37)  # the unreadable file gets no row: the next ingest retries it
+    assert store.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0] == 0
+    store.close()
+
+
 def test_sigkill_mid_ingest_leaves_a_consistent_store_that_resumes(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     stats = write_corpus(corpus, CorpusSpec(total_mb=20, days=2))
