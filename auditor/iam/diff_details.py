@@ -13,10 +13,10 @@ from typing import Any
 
 from auditor.iam.documents import Document
 from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User
-from auditor.iam.permissions import compact_actions, identity_documents
+from auditor.iam.permissions import identity_documents
 from auditor.iam.state import IamState
-from auditor.policy.actions import ActionCatalog, action_delta, allowed_actions
-from auditor.policy.document import PolicyDocument
+from auditor.policy.action_bits import EMPTY_BITS, ActionBits, ActionIndex
+from auditor.policy.actions import ActionCatalog, allowed_actions
 from auditor.policy.trust import OrganizationContext, TrustedPrincipal, classify_trust
 
 _PLAIN_FIELDS = ("path", "description", "max_session_duration", "status", "user_arn", "url")
@@ -33,15 +33,14 @@ class DiffContext:
     org_accounts: frozenset[str] = frozenset()
     known_accounts: Mapping[str, str] | None = None
     _holders: dict[str, list[str]] = field(default_factory=dict, compare=False)
-    _allowed: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict, compare=False)
+    _index: list[ActionIndex] = field(default_factory=list, compare=False)
 
-    def allowed(self, documents: list[PolicyDocument]) -> frozenset[str]:
-        """``allowed_actions`` of these documents, remembered for the diff's duration."""
-        key = tuple(sorted(id(document) for document in documents))
-        found = self._allowed.get(key)
-        if found is None:
-            found = self._allowed[key] = allowed_actions(documents, self.catalog)
-        return found
+    @property
+    def actions(self) -> ActionIndex:
+        """Action sets as bits over the catalog, remembered for the diff's duration."""
+        if not self._index:
+            self._index.append(ActionIndex(self.catalog))
+        return self._index[0]
 
     def holders(self, policy_arn: str) -> list[str]:
         """The principals a managed policy is attached to after the change (or bounds)."""
@@ -56,20 +55,19 @@ def document_json(document: Document | None) -> Any:
     return document.to_json() if document is not None else None
 
 
-def _actions(
-    details: dict[str, Any], gained: frozenset[str], lost: frozenset[str], ctx: DiffContext
-) -> None:
-    details["actions_gained"] = compact_actions(gained, ctx.catalog)
-    details["actions_lost"] = compact_actions(lost, ctx.catalog)
+def _actions(details: dict[str, Any], old: ActionBits, new: ActionBits, ctx: DiffContext) -> None:
+    gained, lost = new - old, old - new
+    details["actions_gained"] = ctx.actions.compact(gained)
+    details["actions_lost"] = ctx.actions.compact(lost)
     details["actions_gained_count"] = len(gained)
     details["actions_lost_count"] = len(lost)
 
 
-def _principal_actions(state: IamState | None, arn: str, ctx: DiffContext) -> frozenset[str]:
+def _principal_actions(state: IamState | None, arn: str, ctx: DiffContext) -> ActionBits:
     if state is None:
-        return frozenset()
+        return EMPTY_BITS
     documents, _ = identity_documents(state, arn)
-    return ctx.allowed(documents)
+    return ctx.actions.allowed(documents)
 
 
 def _trust(role: Role | None, ctx: DiffContext) -> tuple[TrustedPrincipal, ...]:
@@ -151,7 +149,7 @@ def entity_details(before: Entity | None, after: Entity | None, ctx: DiffContext
         ):
             old = _principal_actions(ctx.before if before is not None else None, sample.arn, ctx)
             new = _principal_actions(ctx.after if after is not None else None, sample.arn, ctx)
-            _actions(details, new - old, old - new, ctx)
+            _actions(details, old, new, ctx)
     if (isinstance(sample, Group) and "attached" in details) or (
         isinstance(sample, Group) and "inline" in details
     ):
@@ -176,14 +174,14 @@ def _policy_details(
     details: dict[str, Any] = {
         "document": {"before": document_json(old), "after": document_json(new)}
     }
-    old_parsed = [old.parsed()] if old is not None else []
-    new_parsed = [new.parsed()] if new is not None else []
-    delta = action_delta(
-        [d for d in old_parsed if d is not None],
-        [d for d in new_parsed if d is not None],
-        ctx.catalog,
+    old_parsed = old.parsed() if old is not None else None
+    new_parsed = new.parsed() if new is not None else None
+    _actions(
+        details,
+        ctx.actions.allowed([old_parsed] if old_parsed is not None else []),
+        ctx.actions.allowed([new_parsed] if new_parsed is not None else []),
+        ctx,
     )
-    _actions(details, frozenset(delta.gained), frozenset(delta.lost), ctx)
     holder = after if isinstance(after, ManagedPolicy) else before
     if isinstance(holder, ManagedPolicy):
         details["attached_to"] = ctx.holders(holder.arn)

@@ -16,6 +16,7 @@ from auditor.events import Event
 from auditor.findings import Change
 from auditor.iam.baseline import Baseline, merge_states, split_by_account
 from auditor.iam.diff import compute_changes
+from auditor.iam.gc_pause import paused_gc
 from auditor.iam.handlers import HANDLERS
 from auditor.iam.replay import apply_events
 from auditor.iam.state import IamState, Journal
@@ -24,6 +25,11 @@ from auditor.store.snapshots import BaselineRow, SnapshotStore
 
 REPLAYED_NAMES = tuple(sorted({name for _, name in HANDLERS}))
 REPLAYED_SOURCES = tuple(sorted({source for source, _ in HANDLERS}))
+# events that only update observed activity (assumptions, sign-ins), never declared state
+ACTIVITY_NAMES = frozenset(
+    name for (_, name), handler in HANDLERS.items() if handler.__module__.endswith(".activity")
+)
+DECLARED_NAMES = tuple(name for name in REPLAYED_NAMES if name not in ACTIVITY_NAMES)
 _TICK = timedelta(microseconds=1)
 
 
@@ -32,11 +38,15 @@ def snapshots_of(store: EventStore) -> SnapshotStore:
     return SnapshotStore(store.connection, store.clock)
 
 
-def replayed_events(store: EventStore, after: datetime | None, until: datetime) -> Iterator[Event]:
-    """Stored events replay handles, with ``after < time <= until``, in replay order."""
-    query = EventQuery(
-        since=after, until=until + _TICK, names=REPLAYED_NAMES, sources=REPLAYED_SOURCES
-    )
+def replayed_events(
+    store: EventStore, after: datetime | None, until: datetime, activity: bool = True
+) -> Iterator[Event]:
+    """Stored events replay handles, with ``after < time <= until``, in replay order.
+
+    Without ``activity``, only the events that change declared state.
+    """
+    names = REPLAYED_NAMES if activity else DECLARED_NAMES
+    query = EventQuery(since=after, until=until + _TICK, names=names, sources=REPLAYED_SOURCES)
     for event in store.iter_events(query):
         if after is None or event.time > after:
             yield event
@@ -53,25 +63,32 @@ def import_baseline(store: EventStore, baseline: Baseline, source: str) -> list[
 
 
 def _starting_point(
-    store: EventStore, at: datetime
+    store: EventStore, at: datetime, activity: bool
 ) -> tuple[IamState, datetime | None, list[BaselineRow]]:
     snapshots = snapshots_of(store)
     chosen = snapshots.latest_baselines(at)
     ids = [row.id for row in chosen]
     snapshot = snapshots.usable_snapshot(at, ids, None)
     if snapshot is not None:
-        return snapshots.load_snapshot(snapshot.id), snapshot.at, chosen
+        return snapshots.load_snapshot(snapshot.id, activity), snapshot.at, chosen
     state = merge_states(snapshots.load_baseline(row.id) for row in chosen)
     start = min((row.at for row in chosen), default=None)
     state.at = start
     return state, start, chosen
 
 
-def state_at(store: EventStore, at: datetime, journal: Journal | None = None) -> IamState:
-    """The IAM state at ``at`` (events at exactly ``at`` included)."""
+def state_at(
+    store: EventStore, at: datetime, journal: Journal | None = None, *, activity: bool = True
+) -> IamState:
+    """The IAM state at ``at`` (events at exactly ``at`` included).
+
+    Without ``activity`` the state has the declared entities only (no assumptions,
+    sign-ins or anomalies), which is quicker to load; never store such a state.
+    """
     through = store.max_arrival()
-    state, start, _ = _starting_point(store, at)
-    apply_events(state, replayed_events(store, start, at), at, journal)
+    with paused_gc():
+        state, start, _ = _starting_point(store, at, activity)
+        apply_events(state, replayed_events(store, start, at, activity), at, journal)
     state.at = at
     state.through_arrival = through
     return state
@@ -94,23 +111,24 @@ def diff_between(
     When a newer baseline falls inside the window, the end state is that baseline's
     replay and what no event explains is marked ``unattributed``.
     """
-    state_a = state_at(store, t_from)
-    events = list(replayed_events(store, t_from, t_to))
-    journal = Journal()
-    state_b = apply_events(state_a.copy(), events, t_to, journal)
-    state_b.at = t_to
-    snapshots = snapshots_of(store)
-    same_base = [r.id for r in snapshots.latest_baselines(t_from)] == [
-        r.id for r in snapshots.latest_baselines(t_to)
-    ]
-    if not same_base:
-        state_b = state_at(store, t_to)
-    organization = settings.organization if settings is not None else None
-    return compute_changes(
-        state_a,
-        state_b,
-        events,
-        journal=journal,
-        org_accounts=frozenset(organization.accounts) if organization else frozenset(),
-        known_accounts=organization.known_accounts if organization else None,
-    )
+    with paused_gc():
+        state_a = state_at(store, t_from, activity=False)
+        events = list(replayed_events(store, t_from, t_to, activity=False))
+        journal = Journal()
+        state_b = apply_events(state_a.copy(), events, t_to, journal)
+        state_b.at = t_to
+        snapshots = snapshots_of(store)
+        same_base = [r.id for r in snapshots.latest_baselines(t_from)] == [
+            r.id for r in snapshots.latest_baselines(t_to)
+        ]
+        if not same_base:
+            state_b = state_at(store, t_to, activity=False)
+        organization = settings.organization if settings is not None else None
+        return compute_changes(
+            state_a,
+            state_b,
+            events,
+            journal=journal,
+            org_accounts=frozenset(organization.accounts) if organization else frozenset(),
+            known_accounts=organization.known_accounts if organization else None,
+        )

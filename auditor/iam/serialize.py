@@ -134,6 +134,11 @@ class _Writer:
 
 def state_to_json(state: IamState) -> dict[str, Any]:
     """The snapshot form of a state (JSON-compatible)."""
+    return {**declared_to_json(state), **activity_to_json(state)}
+
+
+def declared_to_json(state: IamState) -> dict[str, Any]:
+    """The declared part of the snapshot form: entities and their documents."""
     writer = _Writer()
     tables = {
         family: [writer.entity(entity) for entity in state.table(family).values()]
@@ -145,6 +150,12 @@ def state_to_json(state: IamState) -> dict[str, Any]:
         "baseline_at": {account: t.isoformat() for account, t in state.baseline_at.items()},
         "documents": writer.documents,
         "entities": tables,
+    }
+
+
+def activity_to_json(state: IamState) -> dict[str, Any]:
+    """The observed part of the snapshot form: assumptions, sign-ins, replay anomalies."""
+    return {
         "assumptions": [
             [caller, role, a.times, a.first.isoformat(), a.last.isoformat(), a.last_event]
             for (caller, role), a in state.assumptions.items()
@@ -161,6 +172,16 @@ def state_to_bytes(state: IamState) -> bytes:
     """The snapshot as compact JSON bytes."""
     with paused_gc():
         return orjson.dumps(state_to_json(state))
+
+
+def state_to_parts(state: IamState) -> tuple[bytes, bytes]:
+    """The snapshot as two JSON documents: declared state, then observed activity.
+
+    Stored apart, a reader that needs only the declared state (a diff) skips the
+    activity, which in a busy account is most of the snapshot (caller-role pairs).
+    """
+    with paused_gc():
+        return orjson.dumps(declared_to_json(state)), orjson.dumps(activity_to_json(state))
 
 
 class _Reader:
@@ -250,10 +271,18 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     return state
 
 
-def state_from_bytes(payload: bytes) -> IamState:
-    """Rebuild a state from ``state_to_bytes`` output."""
+def state_from_bytes(payload: bytes, activity: bytes | None = None) -> IamState:
+    """Rebuild a state from ``state_to_bytes`` output, or from ``state_to_parts`` output.
+
+    With the declared part alone, the state has no assumptions, sign-ins or anomalies.
+    """
     with paused_gc():
         data = orjson.loads(payload)
         if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
             raise ValueError("not an IAM state snapshot of a known format")
+        if activity is not None:
+            observed = orjson.loads(activity)
+            if not isinstance(observed, dict):
+                raise ValueError("not the activity part of an IAM state snapshot")
+            data.update(observed)
         return state_from_json(data)

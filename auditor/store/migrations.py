@@ -117,4 +117,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        30,
+        "snapshot activity stored apart from the declared state",
+        "ALTER TABLE iam_snapshots ADD COLUMN activity BLOB",
+    ),
 )

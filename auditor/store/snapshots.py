@@ -1,8 +1,10 @@
 """Stored IAM states: imported baselines (one row per account) and replay snapshots.
 
-Bodies are the snapshot JSON of ``auditor.iam.serialize``, zlib-compressed. A replay
-snapshot records the baselines it was replayed from and the highest event arrival it
-had seen, so a reader can tell when it is stale (a newer baseline, or late events).
+Bodies are the snapshot JSON of ``auditor.iam.serialize``, zlib-compressed; a replay
+snapshot keeps its observed activity in a second body, so that a reader of the
+declared state alone (a diff) does not decode it. A replay snapshot records the
+baselines it was replayed from and the highest event arrival it had seen, so a reader
+can tell when it is stale (a newer baseline, or late events).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from auditor.iam.serialize import state_from_bytes, state_to_bytes
+from auditor.iam.serialize import state_from_bytes, state_to_bytes, state_to_parts
 from auditor.iam.state import IamState
 from auditor.store.event_store import to_micros
 from auditor.timeutil import Clock, format_instant, system_clock
@@ -55,8 +57,9 @@ def _pack(state: IamState) -> bytes:
     return zlib.compress(state_to_bytes(state), 1)
 
 
-def _unpack(body: bytes) -> IamState:
-    return state_from_bytes(zlib.decompress(body))
+def _unpack(body: bytes, activity: bytes | None = None) -> IamState:
+    observed = zlib.decompress(activity) if activity is not None else None
+    return state_from_bytes(zlib.decompress(body), observed)
 
 
 def _ids_key(ids: Iterable[int]) -> str:
@@ -120,15 +123,17 @@ class SnapshotStore:
         self, at: datetime, baseline_ids: Iterable[int], through_arrival: int, state: IamState
     ) -> int:
         """Store a replayed state at ``at``; return its id."""
+        declared, activity = state_to_parts(state)
         cursor = self.connection.execute(
-            "INSERT INTO iam_snapshots (at_us, baseline_ids, through_arrival, created_at, body)"
-            " VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO iam_snapshots (at_us, baseline_ids, through_arrival, created_at, body,"
+            " activity) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 to_micros(at),
                 _ids_key(baseline_ids),
                 through_arrival,
                 format_instant(self.clock()),
-                _pack(state),
+                zlib.compress(declared, 1),
+                zlib.compress(activity, 1),
             ),
         )
         return int(cursor.fetchone()[0])
@@ -167,14 +172,15 @@ class SnapshotStore:
                 return self._snapshot_row(row)
         return None
 
-    def load_snapshot(self, snapshot_id: int) -> IamState:
-        """The state of one stored snapshot."""
+    def load_snapshot(self, snapshot_id: int, activity: bool = True) -> IamState:
+        """The state of one stored snapshot; without ``activity``, the declared state alone."""
+        column = "activity" if activity else "NULL"
         row = self.connection.execute(
-            "SELECT body FROM iam_snapshots WHERE id = ?", (snapshot_id,)
+            f"SELECT body, {column} FROM iam_snapshots WHERE id = ?", (snapshot_id,)
         ).fetchone()
         if row is None:
             raise KeyError(snapshot_id)
-        return _unpack(row[0])
+        return _unpack(row[0], row[1])
 
     @staticmethod
     def _baseline_row(row: tuple[int, str, int, str, str, str]) -> BaselineRow:

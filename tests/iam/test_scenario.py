@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import timedelta
 
 import pytest
 
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.history import import_baseline, save_snapshot, state_at
-from auditor.iam.serialize import state_to_json
+from auditor.iam.serialize import state_to_bytes, state_to_json
 from auditor.store.event_store import EventStore
 from auditor.store.snapshots import SnapshotStore
 from tests.iam.builders import EXTERNAL, START, gaad, record, store_records
@@ -71,3 +72,35 @@ def test_snapshots_give_the_same_state_and_late_events_invalidate_them(loaded: E
     store_records(loaded, [record("CreateUser", day(2, 5), {"userName": "late"})])
     assert snapshots.usable_snapshot(end, ids, None) is None
     assert f"{CAROL.rsplit('/', 1)[0]}/late" in state_at(loaded, end).users
+
+
+def test_declared_state_alone_skips_activity_and_matches_the_full_state(
+    loaded: EventStore,
+) -> None:
+    mid, end = START + day(3, 13), START + day(7)
+    save_snapshot(loaded, state_at(loaded, mid), mid)
+    snapshots = SnapshotStore(loaded.connection)
+    stored = snapshots.snapshots()[0]
+    full = state_at(loaded, end)
+    declared = state_at(loaded, end, activity=False)
+    assert full.assumptions and full.sign_ins
+    assert declared.assumptions == {} and declared.sign_ins == {}
+    assert state_to_json(declared)["entities"] == state_to_json(full)["entities"]
+    assert snapshots.load_snapshot(stored.id, activity=False).assumptions == {}
+    assert snapshots.load_snapshot(stored.id).assumptions == state_at(loaded, mid).assumptions
+
+
+def test_a_snapshot_stored_whole_before_the_activity_column_still_loads(
+    loaded: EventStore,
+) -> None:
+    mid = START + day(3, 13)
+    state = state_at(loaded, mid)
+    snapshot_id = save_snapshot(loaded, state, mid)
+    whole = zlib.compress(state_to_bytes(state))
+    loaded.connection.execute(
+        "UPDATE iam_snapshots SET body = ?, activity = NULL WHERE id = ?", (whole, snapshot_id)
+    )
+    snapshots = SnapshotStore(loaded.connection)
+    for activity in (True, False):
+        again = snapshots.load_snapshot(snapshot_id, activity=activity)
+        assert state_to_bytes(again) == state_to_bytes(state)

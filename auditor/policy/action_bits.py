@@ -1,0 +1,130 @@
+"""Action sets as bit masks over the catalog, for diffs of many principals at once.
+
+``allowed_actions`` answers with a frozenset of names, which costs thousands of string
+operations per principal once policies grant whole services. A diff compares the
+allowed actions of every changed principal before and after; with one bit per catalog
+action (ordered by service, so a service is one contiguous range), union, difference
+and counting are single integer operations, and the compact listing of a set is
+computed once per distinct set. Actions outside the catalog (newer than the table)
+ride along as a small set of names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from auditor.policy.actions import ActionCatalog, is_unconditional_deny_on_all
+from auditor.policy.document import PolicyDocument
+
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionBits:
+    """A set of actions: catalog actions as bits, and any others by name."""
+
+    bits: int = 0
+    extra: frozenset[str] = _NONE
+
+    def __or__(self, other: ActionBits) -> ActionBits:
+        return ActionBits(self.bits | other.bits, self.extra | other.extra)
+
+    def __sub__(self, other: ActionBits) -> ActionBits:
+        return ActionBits(self.bits & ~other.bits, self.extra - other.extra)
+
+    def __len__(self) -> int:
+        return self.bits.bit_count() + len(self.extra)
+
+
+EMPTY_BITS = ActionBits()
+
+
+class ActionIndex:
+    """Bit positions for one catalog, with remembered conversions (one per diff)."""
+
+    def __init__(self, catalog: ActionCatalog) -> None:
+        self.catalog = catalog
+        ranges: list[tuple[str, int, int]] = []
+        self._names: list[str] = []
+        for service in sorted(catalog.services()):
+            members = sorted(catalog.expand(f"{service}:*"), key=str.lower)
+            start = len(self._names)
+            self._names.extend(members)
+            ranges.append((f"{service}:*", start, len(self._names)))
+        self._ranges = ranges
+        self._position = {name: index for index, name in enumerate(self._names)}
+        self._by_set: dict[int, tuple[frozenset[str], ActionBits]] = {}
+        self._by_document: dict[int, tuple[PolicyDocument, ActionBits, ActionBits]] = {}
+        self._listed: dict[ActionBits, list[str]] = {}
+
+    def of(self, actions: frozenset[str]) -> ActionBits:
+        """The bits of a set of action names (remembered per set object)."""
+        found = self._by_set.get(id(actions))
+        if found is not None and found[0] is actions:
+            return found[1]
+        flags = bytearray((len(self._names) + 8) // 8)
+        extra: list[str] = []
+        position = self._position
+        for name in actions:
+            index = position.get(name)
+            if index is None:
+                extra.append(name)
+            else:
+                flags[index >> 3] |= 1 << (index & 7)
+        bits = ActionBits(int.from_bytes(flags, "little"), frozenset(extra))
+        self._by_set[id(actions)] = (actions, bits)
+        return bits
+
+    def document(self, document: PolicyDocument) -> tuple[ActionBits, ActionBits]:
+        """What one document allows, and what it denies unconditionally on everything."""
+        found = self._by_document.get(id(document))
+        if found is not None and found[0] is document:
+            return found[1], found[2]
+        allowed, denied = EMPTY_BITS, EMPTY_BITS
+        for statement in document.statements:
+            if statement.is_allow:
+                allowed = allowed | self.of(self.catalog.statement_actions(statement))
+            elif is_unconditional_deny_on_all(statement):
+                denied = denied | self.of(self.catalog.statement_actions(statement))
+        self._by_document[id(document)] = (document, allowed, denied)
+        return allowed, denied
+
+    def allowed(self, documents: Iterable[PolicyDocument]) -> ActionBits:
+        """``allowed_actions`` of these documents, as bits."""
+        allowed, denied = EMPTY_BITS, EMPTY_BITS
+        for document in documents:
+            more, less = self.document(document)
+            allowed, denied = allowed | more, denied | less
+        return allowed - denied
+
+    def compact(self, actions: ActionBits) -> list[str]:
+        """Sorted names, ``service:*`` in place of every action of a whole service.
+
+        The same listing as ``auditor.iam.permissions.compact_actions`` of the names.
+        """
+        found = self._listed.get(actions)
+        if found is None:
+            found = self._listed[actions] = sorted(self._compact(actions), key=str.lower)
+        return list(found)
+
+    def _compact(self, actions: ActionBits) -> list[str]:
+        out = list(actions.extra)
+        bits = actions.bits
+        names = self._names
+        for star, start, end in self._ranges:
+            if not bits:
+                break
+            width = end - start
+            segment = bits & ((1 << width) - 1)
+            bits >>= width
+            if not segment:
+                continue
+            if segment == (1 << width) - 1:
+                out.append(star)
+                continue
+            while segment:
+                lowest = segment & -segment
+                out.append(names[start + lowest.bit_length() - 1])
+                segment ^= lowest
+        return out
