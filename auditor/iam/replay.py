@@ -58,10 +58,14 @@ def apply_events(
                 if until is not None and time > until:
                     break
                 entry = handlers.get(event.name)
-                if entry is None or entry[0] != event.source:
+                if entry is None:
                     continue
-                failed = event.error_code is not None or event.error_message is not None
-                if failed and not entry[2]:
+                source, handler, sees_failures = entry
+                if source != event.source:
+                    continue
+                if not sees_failures and (
+                    event.error_code is not None or event.error_message is not None
+                ):
                     continue
                 if last_cut is not None and time <= last_cut:
                     cut = cuts.get(event.account_id)
@@ -69,7 +73,7 @@ def apply_events(
                         continue
                 state.event = event
                 try:
-                    entry[1](state, event)
+                    handler(state, event)
                 except Exception as exc:  # a safety net: handlers are written not to raise
                     state.anomalies.append(
                         Anomaly(event.event_id, time, event.name, f"internal error: {exc!r}")

@@ -15,22 +15,25 @@ _new = tuple.__new__
 def assuming_caller(event: Event) -> str:
     """Who assumed the role: a principal ARN, an account root, a service or a provider."""
     actor = event.actor
-    if event.name == "AssumeRoleWithSAML":
+    name = event.name
+    if name == "AssumeRoleWithSAML":
         provider = text(event, "principalArn")
         if provider:
             return provider
-    if event.name == "AssumeRoleWithWebIdentity":
+    elif name == "AssumeRoleWithWebIdentity":
         provider = event.response.get("provider") if event.response else None
         identity = event.raw.get("userIdentity")
         named = identity.get("identityProvider") if isinstance(identity, dict) else None
         for candidate in (provider, named):
             if isinstance(candidate, str) and candidate:
                 return candidate
-    if actor.type == "AWSAccount" and actor.account_id:
+    kind = actor.type
+    if kind == "AWSAccount" and actor.account_id:
         return root_arn(actor.account_id, partition(event))
-    if actor.type == "AWSService" and actor.invoked_by:
+    if kind == "AWSService" and actor.invoked_by:
         return actor.invoked_by
-    return actor.principal_arn or actor.invoked_by or actor.label
+    # Actor.principal_arn spelled out: a property costs a Python call on every AssumeRole
+    return actor.session_issuer_arn or actor.arn or actor.invoked_by or actor.label
 
 
 @handles("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", source=STS)
@@ -39,8 +42,9 @@ def apply_assume_role(state: IamState, event: Event) -> None:
     role_arn = text(event, "roleArn")
     if role_arn is None:
         return
+    assumptions = state.assumptions
     key = (assuming_caller(event), role_arn)
-    seen = state.assumptions.get(key)
+    seen = assumptions.get(key)
     time = event.time
     if seen is None:
         values = (1, time, time, event.event_id)
@@ -52,7 +56,7 @@ def apply_assume_role(state: IamState, event: Event) -> None:
             time if time > last else last,
             event.event_id,
         )
-    state.assumptions[key] = _new(Assumption, values)
+    assumptions[key] = _new(Assumption, values)
 
 
 def _mfa_used(event: Event) -> bool | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.events import Event
 from auditor.iam.arns import account_of, parse_iam_arn
-from auditor.iam.handlers.common import ensure, put, put_policy, require_document, text
+from auditor.iam.handlers.common import ensure, put_policy, require_document, text
 from auditor.iam.handlers.registry import handles
 from auditor.iam.model import Group, ManagedPolicy, Role, User, evolve
 from auditor.iam.state import IamState
@@ -15,10 +15,22 @@ _KINDS = {
     "Group": ("group", "groupName"),
     "Role": ("role", "roleName"),
 }
+# event name -> (family, parameter), filled on first sight of each name (no substring
+# tests per event)
+_FAMILIES: dict[str, tuple[str, str]] = {}
 
 
-def _principal(state: IamState, event: Event, kind: str) -> Principal | None:
-    family, parameter = _KINDS[kind]
+def _family(name: str) -> tuple[str, str]:
+    """The principal family and its name parameter for an event name (``Role`` by default)."""
+    found = _FAMILIES.get(name)
+    if found is None:
+        kind = next((kind for kind in _KINDS if kind in name), "Role")
+        found = _FAMILIES[name] = _KINDS[kind]
+    return found
+
+
+def _principal(state: IamState, event: Event) -> Principal | None:
+    family, parameter = _family(event.name)
     name = text(event, parameter)
     if name is None:
         state.note(f"{event.name} without {parameter}")
@@ -32,17 +44,24 @@ def _principal(state: IamState, event: Event, kind: str) -> Principal | None:
 
 def _store(state: IamState, principal: Principal) -> None:
     if isinstance(principal, User):
-        put(state, state.users, "user", principal)
+        state.users[principal.arn] = principal
+        family = "user"
     elif isinstance(principal, Group):
-        put(state, state.groups, "group", principal)
+        state.groups[principal.arn] = principal
+        family = "group"
     else:
-        put(state, state.roles, "role", principal)
+        state.roles[principal.arn] = principal
+        family = "role"
+    if state.journal is not None:
+        state.touch(family, principal.arn)
 
 
 def ensure_policy_known(state: IamState, event: Event, policy_arn: str) -> None:
     """Record a customer managed policy first seen in an attachment ("origin unknown")."""
+    if policy_arn in state.policies:
+        return
     account = account_of(policy_arn)
-    if account is None or account == "aws" or policy_arn in state.policies:
+    if account is None or account == "aws":
         return
     parts = parse_iam_arn(policy_arn)
     name = parts.name if parts else policy_arn.rsplit("/", 1)[-1]
@@ -55,18 +74,11 @@ def ensure_policy_known(state: IamState, event: Event, policy_arn: str) -> None:
     )
 
 
-def _kind(event: Event) -> str:
-    for kind in _KINDS:
-        if kind in event.name:
-            return kind
-    return "Role"
-
-
 @handles("AttachUserPolicy", "AttachGroupPolicy", "AttachRolePolicy")
 def apply_attach_policy(state: IamState, event: Event) -> None:
     """Attach a managed policy (customer or AWS managed)."""
     policy_arn = text(event, "policyArn")
-    principal = _principal(state, event, _kind(event))
+    principal = _principal(state, event)
     if principal is None or policy_arn is None:
         if principal is not None:
             state.note(f"{event.name} without policyArn")
@@ -80,7 +92,7 @@ def apply_attach_policy(state: IamState, event: Event) -> None:
 def apply_detach_policy(state: IamState, event: Event) -> None:
     """Detach a managed policy."""
     policy_arn = text(event, "policyArn")
-    principal = _principal(state, event, _kind(event))
+    principal = _principal(state, event)
     if principal is None or policy_arn is None:
         return
     if policy_arn not in principal.attached:
@@ -93,7 +105,7 @@ def apply_detach_policy(state: IamState, event: Event) -> None:
 def apply_put_inline_policy(state: IamState, event: Event) -> None:
     """Create or overwrite an inline policy."""
     name = text(event, "policyName")
-    principal = _principal(state, event, _kind(event))
+    principal = _principal(state, event)
     if principal is None:
         return
     if name is None:
@@ -107,7 +119,7 @@ def apply_put_inline_policy(state: IamState, event: Event) -> None:
 def apply_delete_inline_policy(state: IamState, event: Event) -> None:
     """Delete an inline policy."""
     name = text(event, "policyName")
-    principal = _principal(state, event, _kind(event))
+    principal = _principal(state, event)
     if principal is None or name is None:
         return
     if name not in principal.inline:
@@ -121,7 +133,7 @@ def apply_delete_inline_policy(state: IamState, event: Event) -> None:
 def apply_put_boundary(state: IamState, event: Event) -> None:
     """Set a permissions boundary (a managed policy ARN)."""
     boundary = text(event, "permissionsBoundary")
-    principal = _principal(state, event, _kind(event))
+    principal = _principal(state, event)
     if principal is None or isinstance(principal, Group):
         return
     if boundary is None:
@@ -134,7 +146,7 @@ def apply_put_boundary(state: IamState, event: Event) -> None:
 @handles("DeleteUserPermissionsBoundary", "DeleteRolePermissionsBoundary")
 def apply_delete_boundary(state: IamState, event: Event) -> None:
     """Remove a permissions boundary."""
-    principal = _principal(state, event, _kind(event))
+    principal = _principal(state, event)
     if principal is None or isinstance(principal, Group):
         return
     if principal.boundary is None:

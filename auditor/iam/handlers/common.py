@@ -74,13 +74,14 @@ def document(event: Event, key: str = "policyDocument") -> Document | None:
 
 def require_document(state: IamState, event: Event, key: str = "policyDocument") -> Document:
     """The request's document, or an unparsed placeholder and an anomaly."""
-    found = document(event, key)
+    found = event.documents.get(key)
     if found is None:
         state.note(f"{key} missing from the request")
         return Document(None, None, "missing from the event")
-    if not found.ok:
+    if found.document is None:
         state.note(f"{key} does not parse: {found.error}")
-    return found
+    # Document.from_text spelled out: one Python call less on every policy event
+    return Document(found.document, found.text, found.error)
 
 
 def partition(event: Event) -> str:
