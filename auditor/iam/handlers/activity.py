@@ -70,20 +70,26 @@ def apply_console_login(state: IamState, event: Event) -> None:
     actor = event.actor
     if actor.user_name == HIDDEN_USER_NAME:
         return
-    principal = actor.principal_arn
+    principal = actor.session_issuer_arn or actor.arn  # Actor.principal_arn, without a call
     if principal is None and actor.type == "Root":
         principal = root_arn(event.account_id, partition(event))
     if principal is None:
         return
-    failed = event.failed
-    seen = state.sign_ins.get(principal)
+    failed = event.error_code is not None or event.error_message is not None  # Event.failed
+    time = event.time
+    sign_ins = state.sign_ins
+    seen = sign_ins.get(principal)
     if seen is None:
-        seen = SignIns(0, 0, event.time, event.time, event.event_id)
-    state.sign_ins[principal] = SignIns(
-        seen.successes + (0 if failed else 1),
-        seen.failures + (1 if failed else 0),
-        min(seen.first, event.time),
-        max(seen.last, event.time),
-        event.event_id,
-        seen.last_mfa if failed else _mfa_used(event),
+        seen = SignIns(0, 0, time, time, event.event_id)
+    first, last = seen.first, seen.last
+    sign_ins[principal] = _new(
+        SignIns,
+        (
+            seen.successes + (0 if failed else 1),
+            seen.failures + (1 if failed else 0),
+            time if time < first else first,
+            time if time > last else last,
+            event.event_id,
+            seen.last_mfa if failed else _mfa_used(event),
+        ),
     )

@@ -15,22 +15,20 @@ _KINDS = {
     "Group": ("group", "groupName"),
     "Role": ("role", "roleName"),
 }
-# event name -> (family, parameter), filled on first sight of each name (no substring
+# event name -> (family, parameter), learnt on first sight of each name (no substring
 # tests per event)
 _FAMILIES: dict[str, tuple[str, str]] = {}
 
 
-def _family(name: str) -> tuple[str, str]:
+def _learn_family(name: str) -> tuple[str, str]:
     """The principal family and its name parameter for an event name (``Role`` by default)."""
-    found = _FAMILIES.get(name)
-    if found is None:
-        kind = next((kind for kind in _KINDS if kind in name), "Role")
-        found = _FAMILIES[name] = _KINDS[kind]
+    kind = next((kind for kind in _KINDS if kind in name), "Role")
+    found = _FAMILIES[name] = _KINDS[kind]
     return found
 
 
 def _principal(state: IamState, event: Event) -> Principal | None:
-    family, parameter = _family(event.name)
+    family, parameter = _FAMILIES.get(event.name) or _learn_family(event.name)
     name = text(event, parameter)
     if name is None:
         state.note(f"{event.name} without {parameter}")

@@ -119,7 +119,8 @@ def add(state: IamState, table: dict[str, Named], family: str, entity: Named) ->
     """Store a new entity and index its name."""
     table[entity.arn] = entity
     state.names[(family, entity.account, entity.name)] = entity.arn
-    state.touch(family, entity.arn)
+    if state.journal is not None:
+        state.touch(family, entity.arn)
 
 
 def put(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:
@@ -142,7 +143,8 @@ def put_policy(state: IamState, policy: ManagedPolicy) -> None:
     state.policies[policy.arn] = policy
     if not policy.aws_managed:
         state.names[("policy", policy.account, policy.name)] = policy.arn
-    state.touch("policy", policy.arn)
+    if state.journal is not None:
+        state.touch("policy", policy.arn)
 
 
 def caller_user(state: IamState, event: Event) -> str | None:

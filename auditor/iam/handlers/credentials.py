@@ -52,7 +52,8 @@ def apply_create_access_key(state: IamState, event: Event) -> None:
         origin="event",
         origin_event=event.event_id,
     )
-    state.touch("access_key", key_id)
+    if state.journal is not None:
+        state.touch("access_key", key_id)
     _link_key(state, owner, key_id, True)
 
 
@@ -74,7 +75,8 @@ def apply_update_access_key(state: IamState, event: Event) -> None:
         )
         _link_key(state, owner, key_id, True)
     state.access_keys[key_id] = evolve(key, status=status)
-    state.touch("access_key", key_id)
+    if state.journal is not None:
+        state.touch("access_key", key_id)
 
 
 @handles("DeleteAccessKey")
