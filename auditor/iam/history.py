@@ -20,8 +20,8 @@ from auditor.iam.gc_pause import paused_gc
 from auditor.iam.handlers import HANDLERS
 from auditor.iam.replay import apply_events
 from auditor.iam.state import IamState, Journal
+from auditor.store import snapshots as stored  # a module: it imports auditor.iam in turn
 from auditor.store.event_store import EventQuery, EventStore
-from auditor.store.snapshots import BaselineRow, SnapshotStore
 
 REPLAYED_NAMES = tuple(sorted({name for _, name in HANDLERS}))
 REPLAYED_SOURCES = tuple(sorted({source for source, _ in HANDLERS}))
@@ -33,9 +33,9 @@ DECLARED_NAMES = tuple(name for name in REPLAYED_NAMES if name not in ACTIVITY_N
 _TICK = timedelta(microseconds=1)
 
 
-def snapshots_of(store: EventStore) -> SnapshotStore:
+def snapshots_of(store: EventStore) -> stored.SnapshotStore:
     """The snapshot tables of the store's database."""
-    return SnapshotStore(store.connection, store.clock)
+    return stored.SnapshotStore(store.connection, store.clock)
 
 
 def replayed_events(
@@ -64,7 +64,7 @@ def import_baseline(store: EventStore, baseline: Baseline, source: str) -> list[
 
 def _starting_point(
     store: EventStore, at: datetime, activity: bool
-) -> tuple[IamState, datetime | None, list[BaselineRow]]:
+) -> tuple[IamState, datetime | None, list[stored.BaselineRow]]:
     snapshots = snapshots_of(store)
     chosen = snapshots.latest_baselines(at)
     ids = [row.id for row in chosen]

@@ -186,44 +186,44 @@ def state_to_parts(state: IamState) -> tuple[bytes, bytes]:
 
 class _Reader:
     def __init__(self, documents: list[Any]) -> None:
-        self._plans = {kind: _plan(kind) for kind in ENTITY_TYPES.values()}
         self.documents = [
             Document(
                 raw if isinstance(raw, dict) else None, raw if isinstance(raw, str) else None, err
             )
             for raw, err in documents
         ]
+        self._converters = {kind: self._plan(kind) for kind in ENTITY_TYPES.values()}
 
-    def document(self, index: object) -> Document | None:
-        return self.documents[index] if isinstance(index, int) else None
+    def _plan(self, kind: type[Any]) -> list[tuple[int, bool, Callable[[Any], Any]]]:
+        """Per stored field: its index, whether None converts too (sets), the converter."""
+        return [(index, name in _SETS, self._converter(name)) for index, name in _plan(kind)]
 
-    def field(self, name: str, value: Any) -> Any:
-        if value is None:
-            return None
+    def _converter(self, name: str) -> Callable[[Any], Any]:
         if name in _SETS:
-            return frozenset(value)
+            return lambda value: frozenset(value) if value else EMPTY
         if name == "created":
-            return _read_time(value)
+            return _read_time
         if name == "trust":
-            return self.document(value)
+            return self.document
         if name == "inline":
-            return {key: self.document(index) for key, index in value.items()}
+            return lambda value: {key: self.document(index) for key, index in value.items()}
         if name == "versions":
-            return {
+            return lambda value: {
                 key: PolicyVersion(key, self.document(doc), _read_time(created))
                 for key, (doc, created) in value.items()
             }
         if name == "login_profile":
-            return LoginProfile(_read_time(value[0]), value[1])
-        return value
+            return lambda value: LoginProfile(_read_time(value[0]), value[1])
+        return lambda value: value
+
+    def document(self, index: object) -> Document | None:
+        return self.documents[index] if isinstance(index, int) else None
 
     def entity(self, kind: type[Any], values: list[Any]) -> Any:
-        for index, name in self._plans[kind]:
+        for index, always, convert in self._converters[kind]:
             value = values[index]
-            if name in _SETS:
-                values[index] = frozenset(value) if value else EMPTY
-            elif value is not None:
-                values[index] = self.field(name, value)
+            if always or value is not None:
+                values[index] = convert(value)
         return _tuple_new(kind, values)
 
 
@@ -251,16 +251,17 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
             table[key(entity)] = entity
             if family in NAMED_FAMILIES and not getattr(entity, "aws_managed", False):
                 state.names[(family, entity.account, entity.name)] = entity.arn
-    for caller, role, times, first, last, last_event in data.get("assumptions", []):
-        state.assumptions[(caller, role)] = Assumption(
-            times, datetime.fromisoformat(first), datetime.fromisoformat(last), last_event
-        )
-    for who, ok, failed, first, last, last_event, mfa in data.get("sign_ins", []):
-        state.sign_ins[who] = SignIns(
-            ok, failed, datetime.fromisoformat(first), datetime.fromisoformat(last), last_event, mfa
-        )
+    instant = datetime.fromisoformat
+    state.assumptions = {
+        (caller, role): _tuple_new(Assumption, (times, instant(first), instant(last), event))
+        for caller, role, times, first, last, event in data.get("assumptions", [])
+    }
+    state.sign_ins = {
+        who: _tuple_new(SignIns, (ok, failed, instant(first), instant(last), event, mfa))
+        for who, ok, failed, first, last, event, mfa in data.get("sign_ins", [])
+    }
     state.anomalies = [
-        Anomaly(event_id, datetime.fromisoformat(time), name, reason)
+        _tuple_new(Anomaly, (event_id, instant(time), name, reason))
         for event_id, time, name, reason in data.get("anomalies", [])
     ]
     state.baseline_at = {

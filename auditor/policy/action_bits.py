@@ -41,29 +41,38 @@ EMPTY_BITS = ActionBits()
 
 
 class ActionIndex:
-    """Bit positions for one catalog, with remembered conversions (one per diff)."""
+    """Bit positions for one catalog, with remembered conversions (one per diff).
+
+    Each service starts on a byte boundary, so the listing reads a service's bits from
+    a slice of the set's bytes instead of shifting the whole set.
+    """
 
     def __init__(self, catalog: ActionCatalog) -> None:
         self.catalog = catalog
         ranges: list[tuple[str, int, int]] = []
-        self._names: list[str] = []
+        self._position: dict[str, int] = {}
+        self._names: dict[int, str] = {}
+        start = 0
         for service in sorted(catalog.services()):
             members = sorted(catalog.expand(f"{service}:*"), key=str.lower)
-            start = len(self._names)
-            self._names.extend(members)
-            ranges.append((f"{service}:*", start, len(self._names)))
+            for offset, name in enumerate(members):
+                self._position[name] = start + offset
+                self._names[start + offset] = name
+            ranges.append((f"{service}:*", start, start + len(members)))
+            start = (start + len(members) + 7) // 8 * 8
         self._ranges = ranges
-        self._position = {name: index for index, name in enumerate(self._names)}
+        self._bytes = start // 8
         self._by_set: dict[int, tuple[frozenset[str], ActionBits]] = {}
         self._by_document: dict[int, tuple[PolicyDocument, ActionBits, ActionBits]] = {}
         self._listed: dict[ActionBits, list[str]] = {}
+        self._segments: dict[tuple[int, int], list[str]] = {}
 
     def of(self, actions: frozenset[str]) -> ActionBits:
         """The bits of a set of action names (remembered per set object)."""
         found = self._by_set.get(id(actions))
         if found is not None and found[0] is actions:
             return found[1]
-        flags = bytearray((len(self._names) + 8) // 8)
+        flags = bytearray(self._bytes)
         extra: list[str] = []
         position = self._position
         for name in actions:
@@ -110,21 +119,24 @@ class ActionIndex:
 
     def _compact(self, actions: ActionBits) -> list[str]:
         out = list(actions.extra)
-        bits = actions.bits
-        names = self._names
+        data = actions.bits.to_bytes(self._bytes, "little")
         for star, start, end in self._ranges:
-            if not bits:
-                break
-            width = end - start
-            segment = bits & ((1 << width) - 1)
-            bits >>= width
+            segment = int.from_bytes(data[start >> 3 : (end + 7) >> 3], "little")
             if not segment:
                 continue
-            if segment == (1 << width) - 1:
+            if segment == (1 << (end - start)) - 1:
                 out.append(star)
                 continue
-            while segment:
-                lowest = segment & -segment
-                out.append(names[start + lowest.bit_length() - 1])
-                segment ^= lowest
+            names = self._segments.get((start, segment))
+            if names is None:
+                names = self._segments[(start, segment)] = self._segment_names(start, segment)
+            out.extend(names)
         return out
+
+    def _segment_names(self, start: int, segment: int) -> list[str]:
+        names: list[str] = []
+        while segment:
+            lowest = segment & -segment
+            names.append(self._names[start + lowest.bit_length() - 1])
+            segment ^= lowest
+        return names

@@ -10,12 +10,12 @@ can tell when it is stale (a newer baseline, or late events).
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import orjson
+from isal import isal_zlib as zlib  # the zlib format, 2-5x faster than the standard library
 
 from auditor.iam.serialize import state_from_bytes, state_to_bytes, state_to_parts
 from auditor.iam.state import IamState
