@@ -13,7 +13,7 @@ from typing import Any
 
 from auditor.iam.documents import Document
 from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User
-from auditor.iam.permissions import identity_documents
+from auditor.iam.permissions import own_documents, principal
 from auditor.iam.state import IamState
 from auditor.policy.action_bits import EMPTY_BITS, ActionBits, ActionIndex
 from auditor.policy.actions import ActionCatalog, allowed_actions
@@ -34,6 +34,9 @@ class DiffContext:
     known_accounts: Mapping[str, str] | None = None
     _holders: dict[str, list[str]] = field(default_factory=dict, compare=False)
     _index: list[ActionIndex] = field(default_factory=list, compare=False)
+    _own: dict[tuple[int, int], tuple[Entity, ActionBits, ActionBits]] = field(
+        default_factory=dict, compare=False
+    )
 
     @property
     def actions(self) -> ActionIndex:
@@ -48,6 +51,35 @@ class DiffContext:
             self._holders.update(policy_holders(self.after))
             self._holders.setdefault("", [])
         return self._holders.get(policy_arn, [])
+
+    def principal_actions(self, state: IamState, arn: str) -> ActionBits:
+        """What a principal's identity policies allow in ``state`` (its groups' included)."""
+        entity = principal(state, arn)
+        if entity is None:
+            return EMPTY_BITS
+        allowed, denied = self._own_actions(state, entity)
+        if isinstance(entity, User):
+            for group_arn in entity.groups:
+                group = state.groups.get(group_arn)
+                if group is not None:
+                    more, less = self._own_actions(state, group)
+                    allowed, denied = allowed | more, denied | less
+        return allowed - denied
+
+    def _own_actions(
+        self, state: IamState, entity: User | Group | Role
+    ) -> tuple[ActionBits, ActionBits]:
+        """Allowed and denied by the entity's own policies, remembered per state and entity."""
+        key = (id(state), id(entity))
+        found = self._own.get(key)
+        if found is not None and found[0] is entity:
+            return found[1], found[2]
+        allowed, denied = EMPTY_BITS, EMPTY_BITS
+        for document in own_documents(state, entity)[0]:
+            more, less = self.actions.document(document)
+            allowed, denied = allowed | more, denied | less
+        self._own[key] = (entity, allowed, denied)
+        return allowed, denied
 
 
 def document_json(document: Document | None) -> Any:
@@ -64,10 +96,7 @@ def _actions(details: dict[str, Any], old: ActionBits, new: ActionBits, ctx: Dif
 
 
 def _principal_actions(state: IamState | None, arn: str, ctx: DiffContext) -> ActionBits:
-    if state is None:
-        return EMPTY_BITS
-    documents, _ = identity_documents(state, arn)
-    return ctx.actions.allowed(documents)
+    return ctx.principal_actions(state, arn) if state is not None else EMPTY_BITS
 
 
 def _trust(role: Role | None, ctx: DiffContext) -> tuple[TrustedPrincipal, ...]:

@@ -11,8 +11,11 @@ import pytest
 from auditor.findings import Change
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.diff import compute_changes
-from auditor.iam.history import diff_between, import_baseline
+from auditor.iam.diff_details import DiffContext
+from auditor.iam.history import diff_between, import_baseline, state_at
+from auditor.iam.permissions import compact_actions, identity_documents
 from auditor.iam.replay import replay
+from auditor.policy.actions import allowed_actions, load_action_catalog
 from auditor.store.event_store import EventStore
 from tests.iam.builders import ACCOUNT, EXTERNAL, START, event, gaad, store_records
 from tests.iam.cli import run
@@ -145,3 +148,20 @@ def test_trusted_vendors_come_from_the_bundled_table_as_in_the_rules() -> None:
     [change] = [c for c in compute_changes(before, after, []) if c.entity == "role"]
     gained = {p["principal"]: p["kind"] for p in change.details["principals_gained"]}
     assert gained == {datadog: "vendor"}
+
+
+def test_principal_action_bits_equal_the_allowed_action_names(store: EventStore) -> None:
+    import_baseline(store, read_authorization_details([gaad()], START), "test")
+    store_records(store, week())
+    catalog = load_action_catalog()
+    before, after = state_at(store, START), state_at(store, START + day(7))
+    context = DiffContext(before, after, catalog)
+    checked = 0
+    for state in (before, after, before):  # the third pass reads what was remembered
+        for arn in [*state.users, *state.groups, *state.roles]:
+            names = allowed_actions(identity_documents(state, arn)[0], catalog)
+            bits = context.principal_actions(state, arn)
+            assert len(bits) == len(names), arn
+            assert context.actions.compact(bits) == compact_actions(names, catalog), arn
+            checked += 1
+    assert checked > 10
