@@ -93,6 +93,9 @@ class RecordProblem:
     event_id: str | None = None
 
 
+_EMPTY: Mapping[str, Any] = {}
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
@@ -116,30 +119,31 @@ def _mfa(attributes: Mapping[str, Any] | None) -> bool | None:
 
 def normalize_actor(identity: object) -> Actor:
     """Build an ``Actor`` from ``userIdentity``; unknown shapes give an ``Unknown`` actor."""
-    data = _mapping(identity)
-    if data is None:
+    if not isinstance(identity, dict):
         return Actor(type="Unknown")
-    context = _mapping(data.get("sessionContext")) or {}
-    issuer = _mapping(context.get("sessionIssuer")) or {}
-    attributes = _mapping(context.get("attributes"))
-    arn = _text(data.get("arn"))
-    actor_type = _text(data.get("type")) or "Unknown"
+    get = identity.get
+    context = get("sessionContext")
+    if not isinstance(context, dict):
+        context = _EMPTY
+    issuer = context.get("sessionIssuer")
+    if not isinstance(issuer, dict):
+        issuer = _EMPTY
+    arn = _text(get("arn"))
     session_name = None
-    if (arn and ":assumed-role/" in arn) or (arn and ":federated-user/" in arn):
+    if arn and (":assumed-role/" in arn or ":federated-user/" in arn):
         session_name = arn.rsplit("/", 1)[-1]
-    issuer_arn = _text(issuer.get("arn"))
     return Actor(
-        type=actor_type,
-        arn=arn,
-        account_id=_text(data.get("accountId")),
-        principal_id=_text(data.get("principalId")),
-        user_name=_text(data.get("userName")) or _text(issuer.get("userName")),
-        session_issuer_arn=issuer_arn,
-        session_name=session_name,
-        invoked_by=_text(data.get("invokedBy")),
-        source_identity=_text(context.get("sourceIdentity")),
-        access_key_id=_text(data.get("accessKeyId")),
-        mfa_authenticated=_mfa(attributes),
+        _text(get("type")) or "Unknown",
+        arn,
+        _text(get("accountId")),
+        _text(get("principalId")),
+        _text(get("userName")) or _text(issuer.get("userName")),
+        _text(issuer.get("arn")),
+        session_name,
+        _text(get("invokedBy")),
+        _text(context.get("sourceIdentity")),
+        _text(get("accessKeyId")),
+        _mfa(_mapping(context.get("attributes"))),
     )
 
 
@@ -172,38 +176,40 @@ def normalize_record(record: object, arrival: int | None = None) -> Event | Reco
     """
     if not isinstance(record, dict):
         return RecordProblem(f"record is a {type(record).__name__}, not a JSON object")
-    event_id = _text(record.get("eventID"))
-    missing = missing_fields(record)
-    if missing:
-        return RecordProblem(f"missing required field(s): {', '.join(missing)}", event_id)
-    event_id = str(record["eventID"])
+    get = record.get
+    event_id, instant, source, name = (get(key) for key in REQUIRED_FIELDS)
+    if not (
+        isinstance(event_id, str) and event_id and isinstance(instant, str) and instant
+        and isinstance(source, str) and source and isinstance(name, str) and name
+    ):  # fmt: skip
+        missing = ", ".join(missing_fields(record))
+        return RecordProblem(f"missing required field(s): {missing}", _text(event_id))
     try:
-        time = parse_instant(str(record["eventTime"]))
+        time = parse_instant(instant)
     except (ValueError, OverflowError):
-        return RecordProblem(f"malformed eventTime {str(record['eventTime'])[:64]!r}", event_id)
-    actor = normalize_actor(record.get("userIdentity"))
-    request = _mapping(record.get("requestParameters"))
-    response = _mapping(record.get("responseElements"))
+        return RecordProblem(f"malformed eventTime {instant[:64]!r}", event_id)
+    actor = normalize_actor(get("userIdentity"))
+    request = _mapping(get("requestParameters"))
+    response = _mapping(get("responseElements"))
     omitted = bool(request and request.get("omitted") is True and "reason" in request)
-    account = _text(record.get("recipientAccountId")) or actor.account_id or "unknown"
     return Event(
-        event_id=event_id,
-        time=time,
-        source=str(record["eventSource"]),
-        name=str(record["eventName"]),
-        region=_text(record.get("awsRegion")) or "unknown",
-        account_id=account,
-        actor=actor,
-        source_ip=_text(record.get("sourceIPAddress")),
-        user_agent=_text(record.get("userAgent")),
-        error_code=_text(record.get("errorCode")),
-        error_message=_text(record.get("errorMessage")),
-        request=None if omitted else request,
-        response=response,
-        additional=_mapping(record.get("additionalEventData")),
-        event_type=_text(record.get("eventType")),
-        request_omitted=omitted,
-        documents={} if omitted else _documents(request, response),
-        raw=record,
-        arrival=arrival,
+        event_id,
+        time,
+        source,
+        name,
+        _text(get("awsRegion")) or "unknown",
+        _text(get("recipientAccountId")) or actor.account_id or "unknown",
+        actor,
+        _text(get("sourceIPAddress")),
+        _text(get("userAgent")),
+        _text(get("errorCode")),
+        _text(get("errorMessage")),
+        None if omitted else request,
+        response,
+        _mapping(get("additionalEventData")),
+        _text(get("eventType")),
+        omitted,
+        {} if omitted else _documents(request, response),
+        record,
+        arrival,
     )
