@@ -64,14 +64,6 @@ def string_list(value: object) -> list[str]:
     return []
 
 
-def document(event: Event, key: str = "policyDocument") -> Document | None:
-    """A policy document of the request (None when absent); notes one that does not parse."""
-    found = event.documents.get(key)
-    if found is None:
-        return None
-    return Document.from_text(found)
-
-
 def require_document(state: IamState, event: Event, key: str = "policyDocument") -> Document:
     """The request's document, or an unparsed placeholder and an anomaly."""
     found = event.documents.get(key)
