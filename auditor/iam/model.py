@@ -257,8 +257,9 @@ def evolve(entity: T, **changes: Any) -> T:
     Replay calls this on every event; an unknown field name raises ``KeyError``.
     """
     kind = type(entity)
-    index = _FIELD_INDEX.get(kind)
-    if index is None:
+    try:  # a subscript, not .get(): no method call (replay evolves ~0.7 entities per event)
+        index = _FIELD_INDEX[kind]
+    except KeyError:
         index = _FIELD_INDEX[kind] = {name: i for i, name in enumerate(kind._fields)}  # type: ignore[attr-defined]
     values = [*entity]  # no call to list(): about 20 ns less per event
     for name, value in changes.items():
