@@ -154,10 +154,24 @@ def declared_to_json(state: IamState) -> dict[str, Any]:
 
 
 def activity_to_json(state: IamState) -> dict[str, Any]:
-    """The observed part of the snapshot form: assumptions, sign-ins, replay anomalies."""
+    """The observed part of the snapshot form: assumptions, sign-ins, replay anomalies.
+
+    Caller and role ARNs of assumptions are written once in ``principals`` and referenced
+    by index: a busy account has hundreds of thousands of pairs over far fewer ARNs.
+    """
+    principals = sorted({arn for pair in state.assumptions for arn in pair})
+    index = {arn: position for position, arn in enumerate(principals)}
     return {
+        "principals": principals,
         "assumptions": [
-            [caller, role, a.times, a.first.isoformat(), a.last.isoformat(), a.last_event]
+            [
+                index[caller],
+                index[role],
+                a.times,
+                a.first.isoformat(),
+                a.last.isoformat(),
+                a.last_event,
+            ]
             for (caller, role), a in state.assumptions.items()
         ],
         "sign_ins": [
@@ -252,8 +266,11 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
             if family in NAMED_FAMILIES and not getattr(entity, "aws_managed", False):
                 state.names[(family, entity.account, entity.name)] = entity.arn
     instant = datetime.fromisoformat
+    arn: Callable[[Any], Any] = data["principals"].__getitem__ if "principals" in data else str
     state.assumptions = {
-        (caller, role): _tuple_new(Assumption, (times, instant(first), instant(last), event))
+        (arn(caller), arn(role)): _tuple_new(
+            Assumption, (times, instant(first), instant(last), event)
+        )
         for caller, role, times, first, last, event in data.get("assumptions", [])
     }
     state.sign_ins = {
