@@ -17,6 +17,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -110,19 +111,19 @@ class _Job:
     max_inflated: int
 
 
+@dataclass(frozen=True, slots=True)
 class _Writer:
     """One process's way into the store: its connection, and the lock writers share."""
 
-    def __init__(self, store: EventStore, lock: Any) -> None:
-        self.store = store
-        self.lock = lock
+    store: EventStore
+    lock: AbstractContextManager[Any]
 
 
 _job: _Job | None = None
 _writer: _Writer | None = None
 
 
-def _start_worker(job: _Job, database: str, lock: Any) -> None:
+def _start_worker(job: _Job, database: str, lock: AbstractContextManager[Any]) -> None:
     """Pool initializer: open this worker's own connection to the store."""
     global _job, _writer
     store = EventStore.open(database)
@@ -177,10 +178,15 @@ def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) ->
     return outcomes
 
 
+def _read_and_store(writer: _Writer, job: _Job, group: list[_PendingFile]) -> list[FileOutcome]:
+    """Read and filter a group of files, then store it."""
+    return _store_group(writer, [(pending, _select(pending, job)) for pending in group])
+
+
 def _ingest_group(group: list[_PendingFile]) -> list[FileOutcome]:
-    """Worker: read, filter and store one group of files."""
+    """Pool worker: one group, with the connection ``_start_worker`` opened."""
     assert _job is not None and _writer is not None, "worker started without _start_worker"
-    return _store_group(_writer, [(pending, _select(pending, _job)) for pending in group])
+    return _read_and_store(_writer, _job, group)
 
 
 def _pending(
@@ -228,7 +234,7 @@ def _in_process(
 ) -> Iterator[list[FileOutcome]]:
     writer = _Writer(store, contextlib.nullcontext())
     for group in groups:
-        yield _store_group(writer, [(pending, _select(pending, job)) for pending in group])
+        yield _read_and_store(writer, job, group)
 
 
 def _in_pool(
