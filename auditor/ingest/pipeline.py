@@ -11,13 +11,12 @@ pickling plus inserting in the parent took ingest from 0.7x to 0.48x of the floo
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -232,7 +231,7 @@ def _database_file(store: EventStore) -> str | None:
 def _in_process(
     store: EventStore, job: _Job, groups: Iterator[list[_PendingFile]]
 ) -> Iterator[list[FileOutcome]]:
-    writer = _Writer(store, contextlib.nullcontext())
+    writer = _Writer(store, nullcontext())
     for group in groups:
         yield _read_and_store(writer, job, group)
 
