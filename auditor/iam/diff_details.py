@@ -16,7 +16,7 @@ from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User
 from auditor.iam.permissions import own_documents, principal
 from auditor.iam.state import IamState
 from auditor.policy.action_bits import EMPTY_BITS, ActionBits, ActionIndex
-from auditor.policy.actions import ActionCatalog, allowed_actions
+from auditor.policy.actions import ActionCatalog
 from auditor.policy.trust import OrganizationContext, TrustedPrincipal, classify_trust
 
 _PLAIN_FIELDS = ("path", "description", "max_session_duration", "status", "user_arn", "url")
@@ -228,9 +228,3 @@ def policy_holders(state: IamState) -> dict[str, list[str]]:
             if boundary:
                 holders.setdefault(boundary, set()).add(entity.arn)
     return {arn: sorted(found) for arn, found in holders.items()}
-
-
-def action_set_of(document: Document | None, catalog: ActionCatalog) -> frozenset[str]:
-    """The actions one document allows (empty when unknown)."""
-    parsed = document.parsed() if document is not None else None
-    return allowed_actions([parsed], catalog) if parsed is not None else frozenset()

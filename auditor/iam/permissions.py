@@ -8,7 +8,6 @@ else from the shipped table of the policy library.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from auditor.iam.model import Group, Role, User
@@ -105,43 +104,3 @@ def effective_actions(
         boundary,
         tuple(unknown),
     )
-
-
-_SERVICE_SETS: dict[int, dict[str, tuple[str, frozenset[str]]]] = {}
-
-
-def _service_sets(catalog: ActionCatalog) -> dict[str, tuple[str, frozenset[str]]]:
-    """Per lower-case service prefix: its ``service:*`` name and every action it has."""
-    found = _SERVICE_SETS.get(id(catalog))
-    if found is None:
-        found = {}
-        for service in sorted(catalog.services()):
-            every = catalog.expand(f"{service}:*")
-            if every:
-                found[service.lower()] = (f"{service}:*", every)
-        _SERVICE_SETS[id(catalog)] = found
-    return found
-
-
-def compact_actions(actions: frozenset[str], catalog: ActionCatalog) -> list[str]:
-    """Sorted actions, with ``service:*`` in place of every action of a whole service."""
-    if not actions:
-        return []
-    return list(_compact(frozenset(actions), catalog))
-
-
-@functools.lru_cache(maxsize=4096)
-def _compact(actions: frozenset[str], catalog: ActionCatalog) -> tuple[str, ...]:
-    services = _service_sets(catalog)
-    by_service: dict[str, set[str]] = {}
-    for action in actions:
-        by_service.setdefault(action.split(":", 1)[0].lower(), set()).add(action)
-    out: list[str] = []
-    for service, members in by_service.items():
-        whole = services.get(service)
-        if whole is not None and len(members) >= len(whole[1]) and whole[1] <= members:
-            out.append(whole[0])
-            out.extend(members - whole[1])
-        else:
-            out.extend(members)
-    return tuple(sorted(out, key=str.lower))

@@ -108,10 +108,7 @@ class ActionIndex:
         return allowed - denied
 
     def compact(self, actions: ActionBits) -> list[str]:
-        """Sorted names, ``service:*`` in place of every action of a whole service.
-
-        The same listing as ``auditor.iam.permissions.compact_actions`` of the names.
-        """
+        """Sorted names (case-insensitively), ``service:*`` for every action of a whole service."""
         found = self._listed.get(actions)
         if found is None:
             found = self._listed[actions] = sorted(self._compact(actions), key=str.lower)

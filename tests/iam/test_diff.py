@@ -13,13 +13,14 @@ from auditor.iam.baseline import read_authorization_details
 from auditor.iam.diff import compute_changes
 from auditor.iam.diff_details import DiffContext
 from auditor.iam.history import diff_between, import_baseline, state_at
-from auditor.iam.permissions import compact_actions, identity_documents
+from auditor.iam.permissions import identity_documents
 from auditor.iam.replay import replay
 from auditor.policy.actions import allowed_actions, load_action_catalog
 from auditor.store.event_store import EventStore
 from tests.iam.builders import ACCOUNT, EXTERNAL, START, event, gaad, store_records
 from tests.iam.cli import run
 from tests.iam.week import ALICE, CAROL, DEPLOY, DEPLOYER, TEMP, day, week
+from tests.policy.test_action_bits import compact_names
 
 
 @pytest.fixture
@@ -162,6 +163,6 @@ def test_principal_action_bits_equal_the_allowed_action_names(store: EventStore)
             names = allowed_actions(identity_documents(state, arn)[0], catalog)
             bits = context.principal_actions(state, arn)
             assert len(bits) == len(names), arn
-            assert context.actions.compact(bits) == compact_actions(names, catalog), arn
+            assert context.actions.compact(bits) == compact_names(names, catalog), arn
             checked += 1
     assert checked > 10
