@@ -17,7 +17,7 @@ from auditor.findings import Change
 from auditor.iam.baseline import Baseline, merge_states, split_by_account
 from auditor.iam.diff import compute_changes
 from auditor.iam.gc_pause import paused_gc
-from auditor.iam.handlers import HANDLERS
+from auditor.iam.handlers import HANDLERS, OBSERVES_ONLY
 from auditor.iam.replay import apply_events
 from auditor.iam.state import IamState, Journal
 from auditor.store import snapshots as stored  # a module: it imports auditor.iam in turn
@@ -25,10 +25,8 @@ from auditor.store.event_store import EventQuery, EventStore
 
 REPLAYED_NAMES = tuple(sorted({name for _, name in HANDLERS}))
 REPLAYED_SOURCES = tuple(sorted({source for source, _ in HANDLERS}))
-# events that only update observed activity (assumptions, sign-ins), never declared state
-ACTIVITY_NAMES = frozenset(
-    name for (_, name), handler in HANDLERS.items() if handler.__module__.endswith(".activity")
-)
+# events that only record observed activity (assumptions, sign-ins), never declared state
+ACTIVITY_NAMES = frozenset(name for _, name in OBSERVES_ONLY)
 DECLARED_NAMES = tuple(name for name in REPLAYED_NAMES if name not in ACTIVITY_NAMES)
 _TICK = timedelta(microseconds=1)
 

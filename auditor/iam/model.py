@@ -247,7 +247,9 @@ def _versions_content(versions: Mapping[str, Any]) -> dict[str, Document | None]
 
 
 T = TypeVar("T", bound=tuple[Any, ...])
-_tuple_new = tuple.__new__
+# ``build(Kind, values)``: a named tuple from all its values, without the Python-level
+# ``Kind.__new__`` (about 1 µs saved per entity; replay and snapshot loads build millions)
+build = tuple.__new__
 _FIELD_INDEX: dict[type[Any], dict[str, int]] = {}
 
 
@@ -264,4 +266,4 @@ def evolve(entity: T, **changes: Any) -> T:
     values = [*entity]  # no call to list(): about 20 ns less per call
     for name, value in changes.items():
         values[index[name]] = value
-    return _tuple_new(kind, values)
+    return build(kind, values)

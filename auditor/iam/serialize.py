@@ -30,12 +30,12 @@ from auditor.iam.model import (
     Role,
     SignIns,
     User,
+    build,
 )
 from auditor.iam.state import FAMILIES, NAMED_FAMILIES, IamState
 
 SNAPSHOT_FORMAT = 2
 EMPTY: frozenset[str] = frozenset()
-_tuple_new = tuple.__new__
 ENTITY_TYPES: dict[str, type[Any]] = {
     "user": User,
     "group": Group,
@@ -238,7 +238,7 @@ class _Reader:
             value = values[index]
             if always or value is not None:
                 values[index] = convert(value)
-        return _tuple_new(kind, values)
+        return build(kind, values)
 
 
 def _key(family: str) -> Callable[[Any], str]:
@@ -268,17 +268,15 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     instant = datetime.fromisoformat
     arn: Callable[[Any], Any] = data["principals"].__getitem__ if "principals" in data else str
     state.assumptions = {
-        (arn(caller), arn(role)): _tuple_new(
-            Assumption, (times, instant(first), instant(last), event)
-        )
+        (arn(caller), arn(role)): build(Assumption, (times, instant(first), instant(last), event))
         for caller, role, times, first, last, event in data.get("assumptions", [])
     }
     state.sign_ins = {
-        who: _tuple_new(SignIns, (ok, failed, instant(first), instant(last), event, mfa))
+        who: build(SignIns, (ok, failed, instant(first), instant(last), event, mfa))
         for who, ok, failed, first, last, event, mfa in data.get("sign_ins", [])
     }
     state.anomalies = [
-        _tuple_new(Anomaly, (event_id, instant(time), name, reason))
+        build(Anomaly, (event_id, instant(time), name, reason))
         for event_id, time, name, reason in data.get("anomalies", [])
     ]
     state.baseline_at = {

@@ -15,10 +15,11 @@ from auditor.iam.handlers import (
     roles,
     users,
 )
-from auditor.iam.handlers.registry import HANDLERS, SEES_FAILURES, Handler
+from auditor.iam.handlers.registry import HANDLERS, OBSERVES_ONLY, SEES_FAILURES, Handler
 
 __all__ = [
     "HANDLERS",
+    "OBSERVES_ONLY",
     "SEES_FAILURES",
     "Handler",
     "account",

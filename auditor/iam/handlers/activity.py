@@ -6,10 +6,8 @@ from auditor.events import HIDDEN_USER_NAME, Event
 from auditor.iam.arns import root_arn
 from auditor.iam.handlers.common import partition, text
 from auditor.iam.handlers.registry import SIGNIN, STS, handles
-from auditor.iam.model import Assumption, SignIns
+from auditor.iam.model import Assumption, SignIns, build
 from auditor.iam.state import IamState
-
-_new = tuple.__new__
 
 
 def assuming_caller(event: Event) -> str:
@@ -36,7 +34,7 @@ def assuming_caller(event: Event) -> str:
     return actor.session_issuer_arn or actor.arn or actor.invoked_by or actor.label
 
 
-@handles("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", source=STS)
+@handles("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", source=STS, observes=True)
 def apply_assume_role(state: IamState, event: Event) -> None:
     """Count one use of a role by its caller."""
     role_arn = text(event, "roleArn")
@@ -56,7 +54,7 @@ def apply_assume_role(state: IamState, event: Event) -> None:
             time if time > last else last,
             event.event_id,
         )
-    assumptions[key] = _new(Assumption, values)
+    assumptions[key] = build(Assumption, values)
 
 
 def _mfa_used(event: Event) -> bool | None:
@@ -64,7 +62,7 @@ def _mfa_used(event: Event) -> bool | None:
     return value.lower() == "yes" if isinstance(value, str) else None
 
 
-@handles("ConsoleLogin", source=SIGNIN, failures=True)
+@handles("ConsoleLogin", source=SIGNIN, failures=True, observes=True)
 def apply_console_login(state: IamState, event: Event) -> None:
     """Count a console sign-in (successful or not) of the principal."""
     actor = event.actor
@@ -82,7 +80,7 @@ def apply_console_login(state: IamState, event: Event) -> None:
     if seen is None:
         seen = SignIns(0, 0, time, time, event.event_id)
     first, last = seen.first, seen.last
-    sign_ins[principal] = _new(
+    sign_ins[principal] = build(
         SignIns,
         (
             seen.successes + (0 if failed else 1),

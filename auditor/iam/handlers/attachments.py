@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.events import Event
 from auditor.iam.arns import account_of, parse_iam_arn
-from auditor.iam.handlers.common import ensure, put_policy, require_document, text
+from auditor.iam.handlers.common import ensure, put, put_policy, require_document, text
 from auditor.iam.handlers.registry import handles
 from auditor.iam.model import Group, ManagedPolicy, Role, User, evolve
 from auditor.iam.state import IamState
@@ -42,16 +42,11 @@ def _principal(state: IamState, event: Event) -> Principal | None:
 
 def _store(state: IamState, principal: Principal) -> None:
     if isinstance(principal, User):
-        state.users[principal.arn] = principal
-        family = "user"
+        put(state, state.users, "user", principal)
     elif isinstance(principal, Group):
-        state.groups[principal.arn] = principal
-        family = "group"
+        put(state, state.groups, "group", principal)
     else:
-        state.roles[principal.arn] = principal
-        family = "role"
-    if state.journal is not None:
-        state.touch(family, principal.arn)
+        put(state, state.roles, "role", principal)
 
 
 def ensure_policy_known(state: IamState, event: Event, policy_arn: str) -> None:
