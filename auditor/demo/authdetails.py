@@ -28,7 +28,14 @@ def _tags(tags: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
 
 
 def _role(account: str, role: RoleSpec) -> dict[str, Any]:
-    arn = role_arn(account, role.name, role.path)
+    summary = {  # what an instance profile lists of its role, and the start of the role's entry
+        "Path": role.path,
+        "RoleName": role.name,
+        "RoleId": unique_id("AROA", f"{account}:role:{role.name}"),
+        "Arn": role_arn(account, role.name, role.path),
+        "CreateDate": cli_time(role.created),
+        "AssumeRolePolicyDocument": role.trust,
+    }
     profiles: list[dict[str, Any]] = []
     if role.instance_profile:
         profiles.append(
@@ -38,25 +45,11 @@ def _role(account: str, role: RoleSpec) -> dict[str, Any]:
                 "InstanceProfileId": unique_id("AIPA", f"{account}:profile:{role.name}"),
                 "Arn": f"arn:aws:iam::{account}:instance-profile/{role.name}",
                 "CreateDate": cli_time(role.created),
-                "Roles": [
-                    {
-                        "Path": role.path,
-                        "RoleName": role.name,
-                        "RoleId": unique_id("AROA", f"{account}:role:{role.name}"),
-                        "Arn": arn,
-                        "CreateDate": cli_time(role.created),
-                        "AssumeRolePolicyDocument": role.trust,
-                    }
-                ],
+                "Roles": [dict(summary)],
             }
         )
     return {
-        "Path": role.path,
-        "RoleName": role.name,
-        "RoleId": unique_id("AROA", f"{account}:role:{role.name}"),
-        "Arn": arn,
-        "CreateDate": cli_time(role.created),
-        "AssumeRolePolicyDocument": role.trust,
+        **summary,
         "InstanceProfileList": profiles,
         "RolePolicyList": _inline(role.inline),
         "AttachedManagedPolicies": _attached(role.attached),
