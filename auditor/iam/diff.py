@@ -8,7 +8,7 @@ window explains (a newer baseline, or drift) is marked ``unattributed: true``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from auditor.events import Event
 from auditor.findings import ActorInfo, Change
 from auditor.iam.arns import root_arn
 from auditor.iam.diff_details import DiffContext, document_json, entity_details
-from auditor.iam.model import Entity, ManagedPolicy, User, content
+from auditor.iam.model import Entity, ManagedPolicy, User, content_getter
 from auditor.iam.replay import apply_events, event_order
 from auditor.iam.state import FAMILIES, IamState, Journal
 from auditor.policy.actions import ActionCatalog, load_action_catalog
@@ -28,14 +28,21 @@ VERSION_EVENTS = frozenset({"CreatePolicyVersion", "DeletePolicyVersion"})
 _EPOCH_TEXT = "1970-01-01T00:00:00Z"
 
 
+# a user's login profile and a policy's versions are changes of their own
+_IGNORED = {User: frozenset({"login_profile"}), ManagedPolicy: frozenset({"versions"})}
+_CONTENT: dict[type[Any], Callable[[Any], Any]] = {}
+
+
 def _comparable(entity: Entity | None) -> Any:
     if entity is None:
         return None
-    if isinstance(entity, User):
-        return content(entity._replace(login_profile=None))
+    kind = type(entity)
+    getter = _CONTENT.get(kind)
+    if getter is None:
+        getter = _CONTENT[kind] = content_getter(kind, _IGNORED.get(kind, frozenset()))
     if isinstance(entity, ManagedPolicy):
-        return (content(entity._replace(versions={})), entity.default_document)
-    return content(entity)
+        return (getter(entity), entity.default_document)
+    return getter(entity)
 
 
 def change_arn(family: str, entity: Entity) -> str:
@@ -248,4 +255,4 @@ def compute_changes(
     for family, key in touched:
         if key not in state_a.table(family) and key not in state_b.table(family):
             builder.transient(family, key)
-    return sorted(builder.changes, key=lambda c: (format_instant(c.time), c.entity, c.arn, c.kind))
+    return sorted(builder.changes, key=lambda c: (c.time, c.entity, c.arn, c.kind))

@@ -8,7 +8,8 @@ comparison of content ignores.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -232,18 +233,18 @@ Entity = (
 )
 
 
-def content(entity: Entity) -> tuple[Any, ...]:
-    """The entity's declared content, without bookkeeping or mirrored relations."""
-    fields = type(entity)._fields
-    return tuple(
-        _versions_content(value) if name == "versions" and isinstance(value, Mapping) else value
-        for name, value in zip(fields, entity, strict=True)
-        if name not in META_FIELDS and name not in MIRROR_FIELDS
-    )
+def content_getter(kind: type[Any], ignored: frozenset[str] = EMPTY) -> Callable[[Any], Any]:
+    """A function giving the declared content of a ``kind`` entity as a tuple.
 
-
-def _versions_content(versions: Mapping[str, Any]) -> dict[str, Document | None]:
-    return {key: version.document for key, version in versions.items()}
+    Bookkeeping, mirrored relations and the ``ignored`` fields are left out.
+    """
+    skipped = META_FIELDS | MIRROR_FIELDS | ignored
+    fields: tuple[str, ...] = kind._fields
+    indices = [index for index, name in enumerate(fields) if name not in skipped]
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda entity: (entity[only],)
+    return operator.itemgetter(*indices)
 
 
 T = TypeVar("T", bound=tuple[Any, ...])

@@ -11,6 +11,8 @@ ride along as a small set of names.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ from auditor.policy.actions import ActionCatalog, is_unconditional_deny_on_all
 from auditor.policy.document import PolicyDocument
 
 _NONE: frozenset[str] = frozenset()
+_NONZERO_RUN = re.compile(rb"[^\x00]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +31,15 @@ class ActionBits:
     extra: frozenset[str] = _NONE
 
     def __or__(self, other: ActionBits) -> ActionBits:
+        if other is EMPTY_BITS:
+            return self
+        if self is EMPTY_BITS:
+            return other
         return ActionBits(self.bits | other.bits, self.extra | other.extra)
 
     def __sub__(self, other: ActionBits) -> ActionBits:
+        if other is EMPTY_BITS or self is EMPTY_BITS:
+            return self
         return ActionBits(self.bits & ~other.bits, self.extra - other.extra)
 
     def __len__(self) -> int:
@@ -53,7 +62,9 @@ class ActionIndex:
         self._position: dict[str, int] = {}
         self._names: dict[int, str] = {}
         start = 0
-        for service in sorted(catalog.services()):
+        # services in the order of their names' "service:" prefix, case-insensitively, so
+        # that listing the set bits in position order is already sorted by str.lower
+        for service in sorted(catalog.services(), key=lambda name: f"{name}:".lower()):
             members = sorted(catalog.expand(f"{service}:*"), key=str.lower)
             for offset, name in enumerate(members):
                 self._position[name] = start + offset
@@ -61,6 +72,7 @@ class ActionIndex:
             ranges.append((f"{service}:*", start, start + len(members)))
             start = (start + len(members) + 7) // 8 * 8
         self._ranges = ranges
+        self._range_starts = [start >> 3 for _, start, _ in ranges]
         self._bytes = start // 8
         self._by_set: dict[int, tuple[frozenset[str], ActionBits]] = {}
         self._by_document: dict[int, tuple[PolicyDocument, ActionBits, ActionBits]] = {}
@@ -109,18 +121,18 @@ class ActionIndex:
 
     def compact(self, actions: ActionBits) -> list[str]:
         """Sorted names (case-insensitively), ``service:*`` for every action of a whole service."""
+        if not actions.bits and not actions.extra:
+            return []
         found = self._listed.get(actions)
         if found is None:
-            found = self._listed[actions] = sorted(self._compact(actions), key=str.lower)
+            found = self._listed[actions] = self._compact(actions)
         return list(found)
 
     def _compact(self, actions: ActionBits) -> list[str]:
-        out = list(actions.extra)
+        out: list[str] = []
         data = actions.bits.to_bytes(self._bytes, "little")
-        for star, start, end in self._ranges:
+        for star, start, end in self._touched_ranges(data):
             segment = int.from_bytes(data[start >> 3 : (end + 7) >> 3], "little")
-            if not segment:
-                continue
             if segment == (1 << (end - start)) - 1:
                 out.append(star)
                 continue
@@ -128,7 +140,18 @@ class ActionIndex:
             if names is None:
                 names = self._segments[(start, segment)] = self._segment_names(start, segment)
             out.extend(names)
-        return out
+        return sorted([*out, *actions.extra], key=str.lower) if actions.extra else out
+
+    def _touched_ranges(self, data: bytes) -> list[tuple[str, int, int]]:
+        """The services with at least one bit set (found by runs of non-zero bytes)."""
+        touched: list[tuple[str, int, int]] = []
+        for run in _NONZERO_RUN.finditer(data):
+            first = bisect.bisect_right(self._range_starts, run.start()) - 1
+            last = bisect.bisect_right(self._range_starts, run.end() - 1) - 1
+            for position in range(max(first, 0), last + 1):
+                if not touched or touched[-1] is not self._ranges[position]:
+                    touched.append(self._ranges[position])
+        return touched
 
     def _segment_names(self, start: int, segment: int) -> list[str]:
         names: list[str] = []

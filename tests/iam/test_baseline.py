@@ -10,11 +10,15 @@ import pytest
 from auditor.errors import ExitStatus
 from auditor.iam.baseline import BaselineError, read_authorization_details, split_by_account
 from auditor.iam.history import import_baseline, state_at
-from auditor.iam.model import content
+from auditor.iam.model import content_getter
 from auditor.iam.state import FAMILIES, IamState
 from auditor.store.event_store import EventStore
 from tests.iam.builders import ACCOUNT, OTHER, START, gaad
 from tests.iam.cli import run
+
+
+def content(entity: object) -> object:
+    return content_getter(type(entity))(entity)
 
 
 def same_content(a: IamState, b: IamState) -> bool:
