@@ -233,22 +233,26 @@ class _Reader:
     def document(self, index: object) -> Document | None:
         return self.documents[index] if isinstance(index, int) else None
 
-    def entity(self, kind: type[Any], values: list[Any]) -> Any:
-        for index, always, convert in self._converters[kind]:
-            value = values[index]
-            if always or value is not None:
-                values[index] = convert(value)
-        return build(kind, values)
+    def table(self, family: str, rows: list[list[Any]], state: IamState) -> None:
+        """Rebuild one family's entities from their stored rows (the rows are reused)."""
+        kind = ENTITY_TYPES[family]
+        converters = self._converters[kind]
+        key_at = kind._fields.index(_KEY_FIELDS.get(family, "arn"))
+        table = state.writable(family)
+        for values in rows:
+            for index, always, convert in converters:
+                value = values[index]
+                if always or value is not None:
+                    values[index] = convert(value)
+            table[str(values[key_at])] = build(kind, values)
+        if family in NAMED_FAMILIES:
+            names = state.names
+            for arn, entity in table.items():
+                if not getattr(entity, "aws_managed", False):
+                    names[(family, entity.account, entity.name)] = arn
 
 
-def _key(family: str) -> Callable[[Any], str]:
-    if family == "access_key":
-        return lambda entity: str(entity.key_id)
-    if family == "mfa_device":
-        return lambda entity: str(entity.serial)
-    if family == "account_settings":
-        return lambda entity: str(entity.account)
-    return lambda entity: str(entity.arn)
+_KEY_FIELDS = {"access_key": "key_id", "mfa_device": "serial", "account_settings": "account"}
 
 
 def state_from_json(data: Mapping[str, Any]) -> IamState:
@@ -257,14 +261,7 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     state = IamState()
     entities = data.get("entities", {})
     for family in FAMILIES:
-        kind = ENTITY_TYPES[family]
-        key = _key(family)
-        table = state.writable(family)
-        for values in entities.get(family, []):
-            entity = reader.entity(kind, values)
-            table[key(entity)] = entity
-            if family in NAMED_FAMILIES and not getattr(entity, "aws_managed", False):
-                state.names[(family, entity.account, entity.name)] = entity.arn
+        reader.table(family, entities.get(family, []), state)
     instant = datetime.fromisoformat
     arn: Callable[[Any], Any] = data["principals"].__getitem__ if "principals" in data else str
     state.assumptions = {
