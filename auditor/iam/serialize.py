@@ -15,6 +15,7 @@ import orjson
 from auditor.iam.documents import Document
 from auditor.iam.gc_pause import paused_gc
 from auditor.iam.model import (
+    NO_DOCS,
     AccessKey,
     AccountSettings,
     Anomaly,
@@ -206,21 +207,26 @@ class _Reader:
             )
             for raw, err in documents
         ]
-        self._converters = {kind: self._plan(kind) for kind in ENTITY_TYPES.values()}
+        self._plans = {kind: self._plan(kind) for kind in ENTITY_TYPES.values()}
 
-    def _plan(self, kind: type[Any]) -> list[tuple[int, bool, Callable[[Any], Any]]]:
-        """Per stored field: its index, whether None converts too (sets), the converter."""
-        return [(index, name in _SETS, self._converter(name)) for index, name in _plan(kind)]
+    def _plan(self, kind: type[Any]) -> tuple[list[int], list[tuple[int, Callable[[Any], Any]]]]:
+        """The indexes of set fields, and the other fields that convert (when not None)."""
+        stored = _plan(kind)
+        sets = [index for index, name in stored if name in _SETS]
+        converted = [(index, self._converter(name)) for index, name in stored]
+        return sets, [(index, convert) for index, convert in converted if convert is not None]
 
-    def _converter(self, name: str) -> Callable[[Any], Any]:
+    def _converter(self, name: str) -> Callable[[Any], Any] | None:
         if name in _SETS:
-            return lambda value: frozenset(value) if value else EMPTY
+            return None  # converted inline: they are the most common fields
         if name == "created":
             return _read_time
         if name == "trust":
             return self.document
         if name == "inline":
-            return lambda value: {key: self.document(index) for key, index in value.items()}
+            return lambda value: (
+                {key: self.document(index) for key, index in value.items()} if value else NO_DOCS
+            )
         if name == "versions":
             return lambda value: {
                 key: PolicyVersion(key, self.document(doc), _read_time(created))
@@ -228,7 +234,7 @@ class _Reader:
             }
         if name == "login_profile":
             return lambda value: LoginProfile(_read_time(value[0]), value[1])
-        return lambda value: value
+        return None  # stored as it is (tags, password policy)
 
     def document(self, index: object) -> Document | None:
         return self.documents[index] if isinstance(index, int) else None
@@ -236,13 +242,16 @@ class _Reader:
     def table(self, family: str, rows: list[list[Any]], state: IamState) -> None:
         """Rebuild one family's entities from their stored rows (the rows are reused)."""
         kind = ENTITY_TYPES[family]
-        converters = self._converters[kind]
+        sets, converters = self._plans[kind]
         key_at = kind._fields.index(_KEY_FIELDS.get(family, "arn"))
         table = state.writable(family)
         for values in rows:
-            for index, always, convert in converters:
+            for index in sets:
                 value = values[index]
-                if always or value is not None:
+                values[index] = frozenset(value) if value else EMPTY
+            for index, convert in converters:
+                value = values[index]
+                if value is not None:
                     values[index] = convert(value)
             table[str(values[key_at])] = build(kind, values)
         if family in NAMED_FAMILIES:
