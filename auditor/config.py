@@ -31,9 +31,10 @@ SOURCE_KINDS = ("local", "s3", "cloudtrail-api")
 
 @dataclass(frozen=True)
 class StoreSettings:
-    """Where the SQLite event store lives."""
+    """Where the SQLite event store lives, and how long it keeps daily IAM snapshots."""
 
     path: str = "trailaudit.db"
+    daily_snapshots_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,8 @@ def _build(cls: Any, data: dict[str, Any], prefix: str, origin: str) -> Any:
 
 def _validate(settings: Settings) -> None:
     origin = settings.origin
+    if settings.store.daily_snapshots_days < 0:
+        raise ConfigError(f"{origin}: key 'store.daily_snapshots_days' must be 0 or more")
     for i, source in enumerate(settings.sources):
         if source.kind not in SOURCE_KINDS:
             raise ConfigError(

@@ -23,6 +23,7 @@ from auditor.store.event_store import to_micros
 from auditor.timeutil import Clock, format_instant, system_clock
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROS_PER_DAY = 86_400_000_000
 
 
 def from_micros(value: int) -> datetime:
@@ -171,6 +172,27 @@ class SnapshotStore:
             if late is None:
                 return self._snapshot_row(row)
         return None
+
+    def prune(self, daily_days: int) -> int:
+        """Thin snapshots older than ``daily_days`` days to one per ISO week; return how many went.
+
+        Counted back from the newest snapshot's instant (not the clock), so the result
+        depends on the table alone. Of the older snapshots, the latest of each ISO week
+        (Monday to Sunday, UTC) is kept per set of baselines; 0 keeps everything.
+        Snapshots are a cache: ``state_at`` gives the same state without them.
+        """
+        if daily_days <= 0:
+            return 0
+        cursor = self.connection.execute(
+            # an ISO week is named by the Sunday that closes it ('weekday 0': that day or
+            # the next Sunday); no WITH clause, so that sqlite3 reports the rowcount
+            "DELETE FROM iam_snapshots WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER()"
+            " OVER (PARTITION BY baseline_ids, date(at_us / 1000000, 'unixepoch', 'weekday 0')"
+            " ORDER BY at_us DESC, id DESC) AS rank FROM iam_snapshots"
+            " WHERE at_us < (SELECT MAX(at_us) FROM iam_snapshots) - ?) WHERE rank > 1)",
+            (daily_days * _MICROS_PER_DAY,),
+        )
+        return cursor.rowcount
 
     def load_snapshot(self, snapshot_id: int, activity: bool = True) -> IamState:
         """The state of one stored snapshot; without ``activity``, the declared state alone."""

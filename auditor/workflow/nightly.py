@@ -17,7 +17,7 @@ from auditor.config import Settings
 from auditor.errors import ExitStatus
 from auditor.findings import Finding
 from auditor.history import History
-from auditor.iam.history import save_snapshot
+from auditor.iam.history import save_snapshot, snapshots_of
 from auditor.ingest.pipeline import IngestProgress, IngestSummary, ingest_files
 from auditor.sources.layout import Window as DeliveryWindow
 from auditor.sources.resolve import list_all, source_for_settings
@@ -140,15 +140,20 @@ def _analyze_and_report(
     template_dir = Path(settings.report.template_dir) if settings.report.template_dir else None
     paths = write_reports(data, out_dir, formats, template_dir)
     after = outcome.analysis.state_after
+    pruned = 0
     if times and after is not None:
         # the analysis replayed every stored event up to the latest one it judged, so its
         # final state is state_at(latest): store it rather than replaying it again
         save_snapshot(store, after, max(times))
+        if settings.store.daily_snapshots_days > 0:
+            with store.transaction():
+                pruned = snapshots_of(store).prune(settings.store.daily_snapshots_days)
     counts = {
         "events": len(judged),
         "findings": dict(data.stats.get("findings_by_severity", {})),
         "headline": dict(data.headline),
         "problems": len(problems),
+        "snapshots_pruned": pruned,
     }
     runs.succeed(
         run_id, (window.since, window.until), counts, [str(p) for p in paths], data.findings

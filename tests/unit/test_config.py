@@ -55,6 +55,7 @@ def test_every_key_is_documented_in_config_toml() -> None:
         ({"checks": {"severity": {"x": "urgent"}}}, "checks.severity.x"),
         ({"suppress": [{"check": "x"}]}, "suppress"),
         ({"ingest": {"workers": True}}, "ingest.workers"),
+        ({"store": {"daily_snapshots_days": -1}}, "key 'store.daily_snapshots_days'"),
     ],
 )
 def test_mistakes_name_the_key_and_file(data: dict[str, object], needle: str) -> None:
@@ -62,6 +63,14 @@ def test_mistakes_name_the_key_and_file(data: dict[str, object], needle: str) ->
         parse_settings(data, "my.toml")
     assert needle in str(caught.value)
     assert "my.toml" in str(caught.value)
+
+
+def test_snapshot_retention_defaults_to_keeping_everything() -> None:
+    assert Settings().store.daily_snapshots_days == 0
+    assert parse_settings({}, "my.toml").store.daily_snapshots_days == 0
+    assert load_settings(REPO / "config.toml").store.daily_snapshots_days == 0
+    store = {"daily_snapshots_days": 14}
+    assert parse_settings({"store": store}, "my.toml").store.daily_snapshots_days == 14
 
 
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:

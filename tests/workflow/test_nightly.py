@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -10,8 +11,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from auditor.config import OrganizationSettings, Settings
+from auditor.config import OrganizationSettings, Settings, StoreSettings
 from auditor.errors import RunLockedError
+from auditor.iam.history import snapshots_of
 from auditor.store.event_store import EventStore
 from auditor.store.runs import RunStore
 from auditor.workflow import nightly
@@ -27,14 +29,16 @@ def _deliver(root: Path, unique: str, records: list[dict[str, object]]) -> None:
     write_trail_file(s3_path(root, unique=unique.ljust(16, "0")), records)
 
 
-def _ingest_and_run(store: EventStore, logs: Path, out: Path) -> nightly.RunResult:
+def _ingest_and_run(
+    store: EventStore, logs: Path, out: Path, settings: Settings = SETTINGS
+) -> nightly.RunResult:
     from auditor.config import IngestSettings
     from auditor.ingest.pipeline import ingest_files
     from auditor.sources.layout import Window
     from auditor.sources.local import LocalSource
 
     ingest_files(LocalSource((str(logs),)).list_files(Window()), store, IngestSettings(workers=1))
-    return run_nightly(store, SETTINGS, fixed_clock, out, ("json",), ingest=False)
+    return run_nightly(store, settings, fixed_clock, out, ("json",), ingest=False)
 
 
 def _finding_ids(result: nightly.RunResult) -> list[tuple[str, tuple[str, ...], str]]:
@@ -92,6 +96,26 @@ def test_findings_recorded_by_an_earlier_run_are_marked_recurring(
     assert _finding_ids(first)[0][2] == "new"
     assert _finding_ids(again) == [("cloudtrail_trail_logging_stopped", ("s1",), "recurring")]
     assert runs.mark().run_id == again.run_id
+
+
+def test_a_run_thins_old_snapshots_when_retention_is_set_and_records_how_many(
+    store: EventStore, tmp_path: Path
+) -> None:
+    logs = tmp_path / "logs"
+    keep_14 = dataclasses.replace(SETTINGS, store=StoreSettings(daily_snapshots_days=14))
+    # Thursday and Friday of one ISO week, then a month later
+    times = ["2026-10-01T10:00:00Z", "2026-10-02T10:00:00Z", "2026-11-10T10:00:00Z"]
+    for n, time in enumerate(times):
+        _deliver(logs, f"d{n}", [record(f"s{n}", time=time, **STOP)])
+        _ingest_and_run(store, logs, tmp_path / f"r{n}", keep_14)
+    kept = [row.at.isoformat() for row in snapshots_of(store).snapshots()]
+    assert kept == ["2026-10-02T10:00:00+00:00", "2026-11-10T10:00:00+00:00"]
+    pruned = [run.counts["snapshots_pruned"] for run in RunStore(store).succeeded_runs()]
+    assert pruned == [0, 0, 1]
+    # without the setting, nothing is pruned
+    _deliver(logs, "d3", [record("s3", time="2026-11-11T10:00:00Z", **STOP)])
+    _ingest_and_run(store, logs, tmp_path / "r3")
+    assert len(snapshots_of(store).snapshots()) == 3
 
 
 def test_the_lock_stops_a_second_run_and_a_dead_holder_is_taken_over(store: EventStore) -> None:
