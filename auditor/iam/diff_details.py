@@ -13,14 +13,19 @@ from typing import Any
 
 from auditor.iam.documents import Document
 from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User
-from auditor.iam.permissions import own_documents, principal
+from auditor.iam.permissions import managed_document, principal
 from auditor.iam.state import IamState
 from auditor.policy.action_bits import EMPTY_BITS, ActionBits, ActionIndex
 from auditor.policy.actions import ActionCatalog
 from auditor.policy.trust import OrganizationContext, TrustedPrincipal, classify_trust
 
-_PLAIN_FIELDS = ("path", "description", "max_session_duration", "status", "user_arn", "url")
 _SET_FIELDS = ("attached", "groups", "roles", "client_ids", "thumbprints")
+_PLAIN_FIELDS = (
+    *("path", "description", "max_session_duration", "status", "user_arn", "url"),
+    *("boundary", "alias", "metadata_sha256", "default_version"),
+)
+_MAP_FIELDS = ("tags", "password_policy")
+EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,9 @@ class DiffContext:
     _holders: dict[str, list[str]] = field(default_factory=dict, compare=False)
     _index: list[ActionIndex] = field(default_factory=list, compare=False)
     _own: dict[tuple[int, int], tuple[Entity, ActionBits, ActionBits]] = field(
+        default_factory=dict, compare=False
+    )
+    _managed: dict[tuple[str, int], tuple[ManagedPolicy | None, ActionBits, ActionBits]] = field(
         default_factory=dict, compare=False
     )
 
@@ -69,16 +77,38 @@ class DiffContext:
     def _own_actions(
         self, state: IamState, entity: User | Group | Role
     ) -> tuple[ActionBits, ActionBits]:
-        """Allowed and denied by the entity's own policies, remembered per state and entity."""
+        """Allowed and denied by the entity's own policies, remembered per state and entity.
+
+        The same sets as ``own_documents`` gives, without sorting or listing: a diff asks
+        this for every changed principal, before and after.
+        """
         key = (id(state), id(entity))
         found = self._own.get(key)
         if found is not None and found[0] is entity:
             return found[1], found[2]
         allowed, denied = EMPTY_BITS, EMPTY_BITS
-        for document in own_documents(state, entity)[0]:
-            more, less = self.actions.document(document)
+        document_bits = self.actions.document
+        for inline in entity.inline.values():
+            parsed = inline.parsed()
+            if parsed is not None:
+                more, less = document_bits(parsed)
+                allowed, denied = allowed | more, denied | less
+        for policy_arn in entity.attached:
+            more, less = self._managed_actions(state, policy_arn)
             allowed, denied = allowed | more, denied | less
         self._own[key] = (entity, allowed, denied)
+        return allowed, denied
+
+    def _managed_actions(self, state: IamState, policy_arn: str) -> tuple[ActionBits, ActionBits]:
+        """A managed policy's default version as bits, remembered per policy version."""
+        policy = state.policies.get(policy_arn)
+        key = (policy_arn, id(policy))
+        found = self._managed.get(key)
+        if found is not None and found[0] is policy:
+            return found[1], found[2]
+        document = managed_document(state, policy_arn)
+        allowed, denied = self.actions.document(document) if document else (EMPTY_BITS, EMPTY_BITS)
+        self._managed[key] = (policy, allowed, denied)
         return allowed, denied
 
 
@@ -133,28 +163,48 @@ def _inline_details(
     }
 
 
+_FieldPlan = tuple[list[tuple[str, int]], list[tuple[str, int]], list[tuple[str, int]]]
+_FIELD_PLANS: dict[type[Any], _FieldPlan] = {}
+
+
+def _field_plan(kind: type[Any]) -> _FieldPlan:
+    """Where an entity type keeps its set, plain and mapping fields (remembered per type)."""
+    plan = _FIELD_PLANS.get(kind)
+    if plan is None:
+        index = {name: position for position, name in enumerate(kind._fields)}
+        sets, plain, maps = (
+            [(name, index[name]) for name in names if name in index]
+            for names in (_SET_FIELDS, _PLAIN_FIELDS, _MAP_FIELDS)
+        )
+        plan = _FIELD_PLANS[kind] = (sets, plain, maps)
+    return plan
+
+
 def _field_details(before: Entity | None, after: Entity | None) -> dict[str, Any]:
     details: dict[str, Any] = {}
-    for name in _SET_FIELDS:
-        old_set: frozenset[str] = getattr(before, name, frozenset())
-        new_set: frozenset[str] = getattr(after, name, frozenset())
-        if old_set != new_set:
-            details[name] = {
-                "added": sorted(new_set - old_set),
-                "removed": sorted(old_set - new_set),
-            }
-    for name in (*_PLAIN_FIELDS, "boundary", "alias", "metadata_sha256", "default_version"):
-        old = getattr(before, name, None)
-        new = getattr(after, name, None)
+    subject = after if after is not None else before
+    if subject is None:
+        return details
+    sets, plain, maps = _field_plan(type(subject))
+    old: Any
+    new: Any
+    for name, at in sets:
+        old = before[at] if before is not None else EMPTY
+        new = after[at] if after is not None else EMPTY
+        if old != new:
+            details[name] = {"added": sorted(new - old), "removed": sorted(old - new)}
+    for name, at in plain:
+        old = before[at] if before is not None else None
+        new = after[at] if after is not None else None
         if old != new:
             details[name] = {"before": old, "after": new}
-    for name in ("tags", "password_policy"):
-        old_map = getattr(before, name, None)
-        new_map = getattr(after, name, None)
-        if (old_map or None) != (new_map or None):
+    for name, at in maps:
+        old = before[at] if before is not None else None
+        new = after[at] if after is not None else None
+        if (old or None) != (new or None):
             details[name] = {
-                "before": dict(old_map) if old_map else None,
-                "after": dict(new_map) if new_map else None,
+                "before": dict(old) if old else None,
+                "after": dict(new) if new else None,
             }
     return details
 
