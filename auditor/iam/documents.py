@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from auditor.policy.document import PolicyDocument, parse_policy
 from auditor.policy.text import PolicyText, read_policy_text
 
@@ -48,9 +50,9 @@ class Document:
         return self.data is not None
 
     def parsed(self) -> PolicyDocument | None:
-        """The parsed policy, or None when it is not one."""
+        """The parsed policy, or None when it is not one (shared among equal documents)."""
         if self._parsed is False:
-            self._parsed = parse_policy(dict(self.data)) if self.data is not None else None
+            self._parsed = _parse_shared(self.data) if self.data is not None else None
         return self._parsed if isinstance(self._parsed, PolicyDocument) else None
 
     def to_json(self) -> Any:
@@ -69,6 +71,26 @@ class Document:
 
     def __repr__(self) -> str:
         return f"Document({self.to_json()!r})"
+
+
+_PARSED_LIMIT = 4096
+_parsed_by_text: dict[bytes, PolicyDocument | None] = {}
+
+
+def _parse_shared(data: Mapping[str, Any]) -> PolicyDocument | None:
+    """``parse_policy`` once per distinct document: the same policy text is put on many
+    principals and versions, and one parsed object also lets action sets be remembered
+    per document rather than per copy."""
+    try:
+        key = orjson.dumps(data)
+    except (TypeError, orjson.JSONEncodeError):  # not JSON-serializable: parse it alone
+        return parse_policy(dict(data))
+    if key in _parsed_by_text:
+        return _parsed_by_text[key]
+    if len(_parsed_by_text) >= _PARSED_LIMIT:
+        _parsed_by_text.clear()
+    found = _parsed_by_text[key] = parse_policy(dict(data))
+    return found
 
 
 def documents_of(values: Mapping[str, Document]) -> list[PolicyDocument]:
