@@ -17,6 +17,7 @@ from auditor.iam.permissions import managed_document, principal
 from auditor.iam.state import IamState
 from auditor.policy.action_bits import EMPTY_BITS, ActionBits, ActionIndex
 from auditor.policy.actions import ActionCatalog
+from auditor.policy.document import PolicyDocument
 from auditor.policy.trust import OrganizationContext, TrustedPrincipal, classify_trust
 
 _SET_FIELDS = ("attached", "groups", "roles", "client_ids", "thumbprints")
@@ -43,6 +44,9 @@ class DiffContext:
         default_factory=dict, compare=False
     )
     _managed: dict[tuple[str, int], tuple[ManagedPolicy | None, ActionBits, ActionBits]] = field(
+        default_factory=dict, compare=False
+    )
+    _trusts: dict[tuple[int, str], tuple[PolicyDocument, tuple[TrustedPrincipal, ...]]] = field(
         default_factory=dict, compare=False
     )
 
@@ -99,6 +103,20 @@ class DiffContext:
         self._own[key] = (entity, allowed, denied)
         return allowed, denied
 
+    def trusted(self, trust: PolicyDocument, account: str) -> tuple[TrustedPrincipal, ...]:
+        """The principals a trust policy of a role in ``account`` admits, classified.
+
+        Remembered per parsed document and account (equal trust texts share one parse).
+        """
+        key = (id(trust), account)
+        found = self._trusts.get(key)
+        if found is not None and found[0] is trust:
+            return found[1]
+        org = OrganizationContext(account, self.org_accounts, self.known_accounts or {})
+        principals = classify_trust(trust, org)
+        self._trusts[key] = (trust, principals)
+        return principals
+
     def _managed_actions(self, state: IamState, policy_arn: str) -> tuple[ActionBits, ActionBits]:
         """A managed policy's default version as bits, remembered per policy version."""
         policy = state.policies.get(policy_arn)
@@ -135,8 +153,7 @@ def _trust(role: Role | None, ctx: DiffContext) -> tuple[TrustedPrincipal, ...]:
     parsed = role.trust.parsed()
     if parsed is None:
         return ()
-    org = OrganizationContext(role.account, ctx.org_accounts, ctx.known_accounts or {})
-    return classify_trust(parsed, org)
+    return ctx.trusted(parsed, role.account)
 
 
 def _trust_details(before: Role | None, after: Role | None, ctx: DiffContext) -> dict[str, Any]:
