@@ -73,23 +73,28 @@ class Document:
         return f"Document({self.to_json()!r})"
 
 
-_PARSED_LIMIT = 4096
-_parsed_by_text: dict[bytes, PolicyDocument | None] = {}
+_SHARED_LIMIT = 4096  # distinct documents remembered (then the memory starts over)
+_SHARED_MAX_BYTES = 65_536  # far above IAM's size quotas; larger (crafted) ones parse alone
+_shared: dict[bytes, PolicyDocument | None] = {}
 
 
 def _parse_shared(data: Mapping[str, Any]) -> PolicyDocument | None:
-    """``parse_policy`` once per distinct document: the same policy text is put on many
-    principals and versions, and one parsed object also lets action sets be remembered
-    per document rather than per copy."""
+    """``parse_policy``, once per distinct policy text.
+
+    The same text is put on many principals and versions; sharing one parsed object also
+    lets action sets be remembered per document rather than per copy.
+    """
     try:
         key = orjson.dumps(data)
-    except (TypeError, orjson.JSONEncodeError):  # not JSON-serializable: parse it alone
+    except TypeError:  # orjson's errors are TypeErrors: not plain JSON, parse it alone
         return parse_policy(dict(data))
-    if key in _parsed_by_text:
-        return _parsed_by_text[key]
-    if len(_parsed_by_text) >= _PARSED_LIMIT:
-        _parsed_by_text.clear()
-    found = _parsed_by_text[key] = parse_policy(dict(data))
+    if len(key) > _SHARED_MAX_BYTES:
+        return parse_policy(dict(data))
+    if key in _shared:
+        return _shared[key]
+    if len(_shared) >= _SHARED_LIMIT:
+        _shared.clear()
+    found = _shared[key] = parse_policy(dict(data))
     return found
 
 
