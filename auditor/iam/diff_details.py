@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.iam.documents import Document
-from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User
+from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User, field_positions
 from auditor.iam.permissions import managed_document, principal
 from auditor.iam.state import IamState
 from auditor.policy.action_bits import EMPTY_BITS, ActionBits, ActionIndex
@@ -188,7 +188,7 @@ def _field_plan(kind: type[Any]) -> _FieldPlan:
     """Where an entity type keeps its set, plain and mapping fields (remembered per type)."""
     plan = _FIELD_PLANS.get(kind)
     if plan is None:
-        index = {name: position for position, name in enumerate(kind._fields)}
+        index = field_positions(kind)
         sets, plain, maps = (
             [(name, index[name]) for name in names if name in index]
             for names in (_SET_FIELDS, _PLAIN_FIELDS, _MAP_FIELDS)
