@@ -139,8 +139,8 @@ def _actions(details: dict[str, Any], old: ActionBits, new: ActionBits, ctx: Dif
     gained, lost = new - old, old - new
     details["actions_gained"] = ctx.actions.compact(gained)
     details["actions_lost"] = ctx.actions.compact(lost)
-    details["actions_gained_count"] = len(gained)
-    details["actions_lost_count"] = len(lost)
+    details["actions_gained_count"] = gained.size
+    details["actions_lost_count"] = lost.size
 
 
 def _principal_actions(state: IamState | None, arn: str, ctx: DiffContext) -> ActionBits:

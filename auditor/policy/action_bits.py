@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from auditor.policy.actions import ActionCatalog, is_unconditional_deny_on_all
 from auditor.policy.document import PolicyDocument
@@ -23,31 +23,48 @@ _NONE: frozenset[str] = frozenset()
 _NONZERO_RUN = re.compile(rb"[^\x00]+")
 
 
-@dataclass(frozen=True, slots=True)
-class ActionBits:
-    """A set of actions: catalog actions as bits, and any others by name."""
+class ActionBits(NamedTuple):
+    """A set of actions: catalog actions as bits, and any others by name.
+
+    A named tuple rather than a frozen dataclass: a diff builds tens of thousands of
+    these, and a tuple is built without a Python-level ``__init__``.
+    """
 
     bits: int = 0
     extra: frozenset[str] = _NONE
 
-    def __or__(self, other: ActionBits) -> ActionBits:
+    def __or__(self, other: object) -> ActionBits:
+        if not isinstance(other, ActionBits):
+            return NotImplemented
         if other is EMPTY_BITS:
             return self
         if self is EMPTY_BITS:
             return other
-        return ActionBits(self.bits | other.bits, self.extra | other.extra)
+        return _new(ActionBits, (self.bits | other.bits, self.extra | other.extra))
 
     def __sub__(self, other: ActionBits) -> ActionBits:
         if other is EMPTY_BITS or self is EMPTY_BITS:
             return self
         bits = self.bits  # x ^ (x & y) is x & ~y without a negative big integer (4x faster)
-        return ActionBits(bits ^ (bits & other.bits), self.extra - other.extra)
+        return _new(ActionBits, (bits ^ (bits & other.bits), self.extra - other.extra))
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """How many actions the set holds."""
         return self.bits.bit_count() + len(self.extra)
 
 
+_new = tuple.__new__
 EMPTY_BITS = ActionBits()
+
+
+class _Service(NamedTuple):
+    """A service's actions: ``star`` names them all; bytes ``first_byte:end_byte`` hold them."""
+
+    star: str
+    first_byte: int
+    end_byte: int
+    full: bytes  # the bytes when every action of the service is in the set
 
 
 class ActionIndex:
@@ -59,7 +76,7 @@ class ActionIndex:
 
     def __init__(self, catalog: ActionCatalog) -> None:
         self.catalog = catalog
-        ranges: list[tuple[str, int, int]] = []
+        ranges: list[_Service] = []
         self._position: dict[str, int] = {}
         self._names: dict[int, str] = {}
         start = 0
@@ -70,15 +87,17 @@ class ActionIndex:
             for offset, name in enumerate(members):
                 self._position[name] = start + offset
                 self._names[start + offset] = name
-            ranges.append((f"{service}:*", start, start + len(members)))
-            start = (start + len(members) + 7) // 8 * 8
+            end = start + len(members)
+            full = ((1 << len(members)) - 1).to_bytes((len(members) + 7) // 8, "little")
+            ranges.append(_Service(f"{service}:*", start >> 3, (end + 7) >> 3, full))
+            start = (end + 7) // 8 * 8
         self._ranges = ranges
-        self._range_starts = [start >> 3 for _, start, _ in ranges]
+        self._range_starts = [service.first_byte for service in ranges]
         self._bytes = start // 8
         self._by_set: dict[int, tuple[frozenset[str], ActionBits]] = {}
         self._by_document: dict[int, tuple[PolicyDocument, ActionBits, ActionBits]] = {}
         self._listed: dict[ActionBits, list[str]] = {}
-        self._segments: dict[tuple[int, int], list[str]] = {}
+        self._segments: dict[bytes, tuple[_Service, list[str]]] = {}
 
     def of(self, actions: frozenset[str]) -> ActionBits:
         """The bits of a set of action names (remembered per set object)."""
@@ -136,32 +155,35 @@ class ActionIndex:
     def _compact(self, actions: ActionBits) -> list[str]:
         out: list[str] = []
         data = actions.bits.to_bytes(self._bytes, "little")
-        for star, start, end in self._touched_ranges(data):
-            segment = int.from_bytes(data[start >> 3 : (end + 7) >> 3], "little")
-            if segment == (1 << (end - start)) - 1:
-                out.append(star)
+        segments = self._segments
+        for service in self._touched(data):
+            chunk = data[service.first_byte : service.end_byte]
+            if chunk == service.full:
+                out.append(service.star)
                 continue
-            names = self._segments.get((start, segment))
-            if names is None:
-                names = self._segments[(start, segment)] = self._segment_names(start, segment)
-            out.extend(names)
+            names = segments.get(chunk)
+            if names is None or names[0] is not service:
+                names = segments[chunk] = (service, self._segment_names(service, chunk))
+            out.extend(names[1])
         for name in actions.extra:  # few: insert them rather than sort thousands of names
             bisect.insort(out, name, key=str.lower)
         return out
 
-    def _touched_ranges(self, data: bytes) -> list[tuple[str, int, int]]:
+    def _touched(self, data: bytes) -> list[_Service]:
         """The services with at least one bit set (found by runs of non-zero bytes)."""
-        touched: list[tuple[str, int, int]] = []
+        touched: list[_Service] = []
+        starts, ranges = self._range_starts, self._ranges
+        following = 0  # the first service not yet listed
         for run in _NONZERO_RUN.finditer(data):
-            first = bisect.bisect_right(self._range_starts, run.start()) - 1
-            last = bisect.bisect_right(self._range_starts, run.end() - 1) - 1
-            for position in range(max(first, 0), last + 1):
-                if not touched or touched[-1] is not self._ranges[position]:
-                    touched.append(self._ranges[position])
+            first = max(bisect.bisect_right(starts, run.start()) - 1, following)
+            following = bisect.bisect_right(starts, run.end() - 1)
+            touched.extend(ranges[first:following])
         return touched
 
-    def _segment_names(self, start: int, segment: int) -> list[str]:
+    def _segment_names(self, service: _Service, chunk: bytes) -> list[str]:
         names: list[str] = []
+        start = service.first_byte << 3
+        segment = int.from_bytes(chunk, "little")
         while segment:
             lowest = segment & -segment
             names.append(self._names[start + lowest.bit_length() - 1])

@@ -162,7 +162,7 @@ def test_principal_action_bits_equal_the_allowed_action_names(store: EventStore)
         for arn in [*state.users, *state.groups, *state.roles]:
             names = allowed_actions(identity_documents(state, arn)[0], catalog)
             bits = context.principal_actions(state, arn)
-            assert len(bits) == len(names), arn
+            assert bits.size == len(names), arn
             assert context.actions.compact(bits) == compact_names(names, catalog), arn
             checked += 1
     assert checked > 10
