@@ -166,8 +166,11 @@ class _Builder:
         new = after.versions if isinstance(after, ManagedPolicy) else {}
         default = after.default_version if isinstance(after, ManagedPolicy) else None
         for version_id in sorted(set(old) | set(new)):
+            created = new[version_id].created if version_id in new else None
             mine = [
-                e for e in events if e.param("versionId") == version_id or _creates(e, version_id)
+                e
+                for e in events
+                if e.param("versionId") == version_id or _creates(e, version_id, created)
             ]
             if version_id in new and version_id not in old:
                 document = document_json(new[version_id].document)
@@ -185,11 +188,16 @@ class _Builder:
                 self.emit("removed", "policy_version", arn, mine, details)
 
 
-def _creates(event: Event, version_id: str) -> bool:
+def _creates(event: Event, version_id: str, created: datetime | None) -> bool:
+    """Whether ``event`` created the version (``created``: when replay says it was)."""
     if event.name != "CreatePolicyVersion":
         return event.name == "CreatePolicy" and version_id == "v1"
-    created = event.response.get("policyVersion") if event.response else None
-    return isinstance(created, dict) and created.get("versionId") == version_id
+    response = event.response.get("policyVersion") if event.response else None
+    named = response.get("versionId") if isinstance(response, dict) else None
+    if isinstance(named, str):
+        return named == version_id
+    # no version id in the response: replay numbered the version and dated it by the event
+    return created is not None and created == event.time
 
 
 def _is_sub_event(family: str, event: Event) -> bool:

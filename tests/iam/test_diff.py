@@ -17,7 +17,16 @@ from auditor.iam.permissions import identity_documents
 from auditor.iam.replay import replay
 from auditor.policy.actions import allowed_actions, load_action_catalog
 from auditor.store.event_store import EventStore
-from tests.iam.builders import ACCOUNT, EXTERNAL, START, event, gaad, store_records
+from tests.iam.builders import (
+    ACCOUNT,
+    EXTERNAL,
+    START,
+    doc,
+    event,
+    gaad,
+    policy,
+    store_records,
+)
 from tests.iam.cli import run
 from tests.iam.week import ALICE, CAROL, DEPLOY, DEPLOYER, TEMP, day, week
 from tests.policy.test_action_bits import compact_names
@@ -50,6 +59,21 @@ def test_policy_default_version_change_lists_actions_gained_and_lost(changes: li
     assert details["document"]["before"]["Statement"][0]["Action"] == ["lambda:UpdateFunctionCode"]
     assert details["attached_to"] == [f"arn:aws:iam::{ACCOUNT}:group/devs"]
     assert [c.details["version_id"] for c in find(changes, "policy_version", DEPLOY)] == ["v3"]
+
+
+def test_version_created_without_a_version_id_in_the_response_is_attributed() -> None:
+    # responseElements can be absent (or omitted): replay numbers the version itself
+    request = {"policyArn": DEPLOY, "policyDocument": doc(policy("s3:*")), "setAsDefault": False}
+    created = event("CreatePolicyVersion", day(1), request)
+    other = event("CreatePolicyVersion", day(2), request)
+    before = read_authorization_details([gaad()], START).state
+    after = replay(before, [created, other])
+    added = [c for c in compute_changes(before, after, [created, other]) if c.kind == "added"]
+    assert [(c.details["version_id"], c.event_ids) for c in added] == [
+        ("v3", (created.event_id,)),
+        ("v4", (other.event_id,)),
+    ]
+    assert not any(c.details.get("unattributed") for c in added)
 
 
 def test_trust_change_lists_principals_with_their_kind(changes: list[Change]) -> None:
