@@ -76,20 +76,11 @@ class ActorInfo:
     @classmethod
     def from_event(cls, event: Event, country: str | None = None) -> ActorInfo:
         """Who made this event's call, and from where."""
-        return cls(
-            arn=event.actor.arn
-            or event.actor.invoked_by
-            or (
-                f"arn:aws:iam::{event.actor.account_id}:root"
-                if event.actor.type == "AWSAccount" and event.actor.account_id
-                else None
-            ),
-            type=event.actor.type,
-            session_name=event.actor.session_name,
-            source_ip=event.source_ip,
-            country=country,
-            user_agent=event.user_agent,
-        )
+        actor = event.actor
+        arn = actor.arn or actor.invoked_by or None
+        if arn is None and actor.type == "AWSAccount" and actor.account_id:
+            arn = f"arn:aws:iam::{actor.account_id}:root"
+        return cls(arn, actor.type, actor.session_name, event.source_ip, country, event.user_agent)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""

@@ -94,7 +94,7 @@ class _Builder:
             self._login_profile(arn, before, after, events)
         if isinstance(subject, ManagedPolicy):
             self._versions(arn, before, after, events)
-        own = [e for e in events if not _is_sub_event(family, e)]
+        own = [e for e in events if not _is_sub_event(family, e)] if family in _HAS_SUB else events
         details: dict[str, Any] = {"key": key} if family in ("access_key", "mfa_device") else {}
         if before is None and after is None:
             return
@@ -109,10 +109,10 @@ class _Builder:
             details.update(entity_details(before, after, self.ctx))
             if after.origin == "event" and after.origin_event in {e.event_id for e in events}:
                 details["recreated"] = True
-            self.emit("modified", family, arn, own, details)
+            self.emit("modified", family, arn, own or events, details)
         elif own:
             details.update({"transient": True, "note": "changed and changed back in the window"})
-            self.emit("modified", family, arn, own, details)
+            self.emit("modified", family, arn, own or events, details)
 
     def _added(
         self,
@@ -146,16 +146,19 @@ class _Builder:
         old = before.login_profile if isinstance(before, User) else None
         new = after.login_profile if isinstance(after, User) else None
         mine = [e for e in events if e.name in LOGIN_PROFILE_EVENTS]
+        if old is new and not mine:  # the common case: no login profile in play
+            return
         detail = {
             "before": _profile_json(old),
             "after": _profile_json(new),
         }
+        cause = mine or events  # none of its own: it went or came with the user
         if old is None and new is not None:
-            self.emit("added", "login_profile", arn, mine, detail)
+            self.emit("added", "login_profile", arn, cause, detail)
         elif old is not None and new is None:
-            self.emit("removed", "login_profile", arn, mine, detail)
+            self.emit("removed", "login_profile", arn, cause, detail)
         elif old != new and old is not None and new is not None:
-            self.emit("modified", "login_profile", arn, mine, detail)
+            self.emit("modified", "login_profile", arn, cause, detail)
         elif mine:
             self.emit("modified", "login_profile", arn, mine, {**detail, "transient": True})
 
@@ -181,6 +184,8 @@ class _Builder:
                 }
                 self.emit("added", "policy_version", arn, mine, details)
             elif version_id in old and version_id not in new:
+                if not mine:  # gone with the policy
+                    mine = [e for e in events if e.name == "DeletePolicy"]
                 details = {
                     "version_id": version_id,
                     "document": document_json(old[version_id].document),
@@ -198,6 +203,9 @@ def _creates(event: Event, version_id: str, created: datetime | None) -> bool:
         return named == version_id
     # no version id in the response: replay numbered the version and dated it by the event
     return created is not None and created == event.time
+
+
+_HAS_SUB = frozenset({"user", "policy"})  # families with events of sub-changes
 
 
 def _is_sub_event(family: str, event: Event) -> bool:
@@ -233,11 +241,14 @@ def compute_changes(
     org_accounts: frozenset[str] = frozenset(),
     known_accounts: Mapping[str, str] | None = None,
     catalog: ActionCatalog | None = None,
+    replayed: bool = False,
 ) -> list[Change]:
     """Every entity added, removed or modified from ``state_a`` to ``state_b``.
 
     ``journal`` (from replaying ``events_between`` onto ``state_a``) saves a second
-    replay when the caller has one. Changes come sorted by time, entity and ARN.
+    replay when the caller has one. With ``replayed``, ``state_b`` is that replay's
+    result, so only the entities the journal names can differ and no others are
+    compared. Changes come sorted by time, entity, ARN, kind and key.
     """
     if journal is None:
         journal = journal_of(state_a, events_between)
@@ -250,8 +261,15 @@ def compute_changes(
     )
     builder = _Builder(ctx, journal, state_b.at)
     touched = journal.touched
+    touched_keys: dict[str, list[str]] = {family: [] for family in FAMILIES}
+    for family, key in touched:
+        touched_keys[family].append(key)
     for family in FAMILIES:
         before, after = state_a.table(family), state_b.table(family)
+        if replayed:
+            for key in touched_keys[family]:
+                builder.entity(family, key, before.get(key), after.get(key))
+            continue
         for key, old in before.items():
             new = after.get(key)
             if new is old and (family, key) not in touched:
@@ -260,7 +278,17 @@ def compute_changes(
         for key, new in after.items():
             if key not in before:
                 builder.entity(family, key, None, new)
-    for family, key in touched:
-        if key not in state_a.table(family) and key not in state_b.table(family):
-            builder.transient(family, key)
-    return sorted(builder.changes, key=lambda c: (c.time, c.entity, c.arn, c.kind))
+    for family, keys in touched_keys.items():
+        before, after = state_a.table(family), state_b.table(family)
+        for key in keys:
+            if key not in before and key not in after:
+                builder.transient(family, key)
+    return sorted(builder.changes, key=_change_order)
+
+
+def _change_order(change: Change) -> tuple[datetime, str, str, str, str]:
+    """Time, entity, ARN and kind, then the key that tells apart changes sharing an ARN
+    (a user's access keys, a policy's versions)."""
+    details = change.details
+    key = details.get("key") or details.get("version_id") or ""
+    return (change.time, change.entity, change.arn, change.kind, str(key))

@@ -129,4 +129,5 @@ def diff_between(
             journal=journal,
             org_accounts=frozenset(organization.accounts) if organization else frozenset(),
             known_accounts=organization.known_accounts if organization else None,
+            replayed=same_base,
         )

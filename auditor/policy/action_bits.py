@@ -12,6 +12,7 @@ ride along as a small set of names.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -67,6 +68,37 @@ class _Service(NamedTuple):
     full: bytes  # the bytes when every action of the service is in the set
 
 
+class _Layout(NamedTuple):
+    """Where each catalog action sits: its bit position, and each service's bytes."""
+
+    position: dict[str, int]
+    names: dict[int, str]
+    services: list[_Service]
+    service_starts: list[int]  # first byte of each service, for bisection
+    size: int  # bytes
+
+
+@functools.lru_cache(maxsize=4)
+def _layout(catalog: ActionCatalog) -> _Layout:
+    """The bit layout of a catalog (computed once: a diff builds an index each time)."""
+    services: list[_Service] = []
+    position: dict[str, int] = {}
+    names: dict[int, str] = {}
+    start = 0
+    # services in the order of their names' "service:" prefix, case-insensitively, so
+    # that listing the set bits in position order is already sorted by str.lower
+    for service in sorted(catalog.services(), key=lambda name: f"{name}:".lower()):
+        members = sorted(catalog.expand(f"{service}:*"), key=str.lower)
+        for offset, name in enumerate(members):
+            position[name] = start + offset
+            names[start + offset] = name
+        end = start + len(members)
+        full = ((1 << len(members)) - 1).to_bytes((len(members) + 7) // 8, "little")
+        services.append(_Service(f"{service}:*", start >> 3, (end + 7) >> 3, full))
+        start = (end + 7) // 8 * 8
+    return _Layout(position, names, services, [s.first_byte for s in services], start // 8)
+
+
 class ActionIndex:
     """Bit positions for one catalog, with remembered conversions (one per diff).
 
@@ -76,24 +108,12 @@ class ActionIndex:
 
     def __init__(self, catalog: ActionCatalog) -> None:
         self.catalog = catalog
-        ranges: list[_Service] = []
-        self._position: dict[str, int] = {}
-        self._names: dict[int, str] = {}
-        start = 0
-        # services in the order of their names' "service:" prefix, case-insensitively, so
-        # that listing the set bits in position order is already sorted by str.lower
-        for service in sorted(catalog.services(), key=lambda name: f"{name}:".lower()):
-            members = sorted(catalog.expand(f"{service}:*"), key=str.lower)
-            for offset, name in enumerate(members):
-                self._position[name] = start + offset
-                self._names[start + offset] = name
-            end = start + len(members)
-            full = ((1 << len(members)) - 1).to_bytes((len(members) + 7) // 8, "little")
-            ranges.append(_Service(f"{service}:*", start >> 3, (end + 7) >> 3, full))
-            start = (end + 7) // 8 * 8
-        self._ranges = ranges
-        self._range_starts = [service.first_byte for service in ranges]
-        self._bytes = start // 8
+        layout = _layout(catalog)
+        self._position = layout.position
+        self._names = layout.names
+        self._ranges = layout.services
+        self._range_starts = layout.service_starts
+        self._bytes = layout.size
         self._by_set: dict[int, tuple[frozenset[str], ActionBits]] = {}
         self._by_document: dict[int, tuple[PolicyDocument, ActionBits, ActionBits]] = {}
         self._listed: dict[ActionBits, list[str]] = {}

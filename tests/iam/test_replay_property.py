@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from auditor.events import Event
 from auditor.iam.baseline import read_authorization_details
+from auditor.iam.diff import compute_changes
 from auditor.iam.replay import apply_events, event_order, replay
 from auditor.iam.serialize import state_to_json
-from auditor.iam.state import IamState
+from auditor.iam.state import IamState, Journal
 from tests.iam.builders import START, doc, event, gaad, policy, trust
 
 USER = "alice"
@@ -152,3 +153,25 @@ def test_replay_in_two_steps_equals_one(batch: list[Event]) -> None:
     rest = [e for e in ordered if e.time > middle]
     both = apply_events(first.copy(), rest)
     assert state_to_json(both) == state_to_json(apply_events(IamState(), ordered))
+
+
+@settings(max_examples=300, deadline=None)
+@given(events(), st.integers(0, 25), st.booleans())
+def test_the_journal_names_every_entity_a_replay_changes(
+    batch: list[Event], split: int, baseline: bool
+) -> None:
+    # what lets a diff compare only the journal's entities (``replayed=True``); the
+    # window starts after a prefix of the events, so it also changes entities that exist
+    base = (
+        read_authorization_details([gaad()], START - timedelta(days=1)).state
+        if baseline
+        else IamState()
+    )
+    ordered = sorted(batch, key=event_order)
+    start = apply_events(base, ordered[:split])
+    window = ordered[split:]
+    journal = Journal()
+    end = apply_events(start.copy(), window, None, journal)
+    everything = compute_changes(start, end, window, journal=journal)
+    assert not [c for c in everything if c.details.get("unattributed")]
+    assert compute_changes(start, end, window, journal=journal, replayed=True) == everything

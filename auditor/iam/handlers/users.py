@@ -112,10 +112,12 @@ def apply_update_user(state: IamState, event: Event) -> None:
         key = state.access_keys.get(key_id)
         if key is not None:
             state.access_keys[key_id] = evolve(key, user_arn=new_arn)
+            state.touch("access_key", key_id)
     for serial in user.mfa_devices:
         device = state.mfa_devices.get(serial)
         if device is not None:
             state.mfa_devices[serial] = evolve(device, user_arn=new_arn)
+            state.touch("mfa_device", serial)
 
 
 @handles("TagUser")
