@@ -191,7 +191,8 @@ def normalize_record(record: object, arrival: int | None = None) -> Event | Reco
     if not isinstance(record, dict):
         return RecordProblem(f"record is a {type(record).__name__}, not a JSON object")
     get = record.get
-    event_id, instant, source, name = (get(key) for key in REQUIRED_FIELDS)
+    event_id, instant = get("eventID"), get("eventTime")
+    source, name = get("eventSource"), get("eventName")
     if not (
         isinstance(event_id, str) and event_id and isinstance(instant, str) and instant
         and isinstance(source, str) and source and isinstance(name, str) and name
