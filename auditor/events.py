@@ -103,7 +103,7 @@ class RecordProblem:
 
 _EMPTY: Mapping[str, Any] = {}
 # ``_new(Actor, values)``: the named tuple from all its values, skipping the Python-level
-# ``Kind.__new__`` (the normalizer runs once per kept record)
+# ``Actor.__new__`` (the normalizer runs once per event read)
 _new = tuple.__new__
 
 

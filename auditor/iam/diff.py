@@ -112,7 +112,7 @@ class _Builder:
             self.emit("modified", family, arn, own or events, details)
         elif own:
             details.update({"transient": True, "note": "changed and changed back in the window"})
-            self.emit("modified", family, arn, own or events, details)
+            self.emit("modified", family, arn, own, details)
 
     def _added(
         self,

@@ -111,8 +111,8 @@ class ActionIndex:
         layout = _layout(catalog)
         self._position = layout.position
         self._names = layout.names
-        self._ranges = layout.services
-        self._range_starts = layout.service_starts
+        self._services = layout.services
+        self._service_starts = layout.service_starts
         self._bytes = layout.size
         self._by_set: dict[int, tuple[frozenset[str], ActionBits]] = {}
         self._by_document: dict[int, tuple[PolicyDocument, ActionBits, ActionBits]] = {}
@@ -192,12 +192,12 @@ class ActionIndex:
     def _touched(self, data: bytes) -> list[_Service]:
         """The services with at least one bit set (found by runs of non-zero bytes)."""
         touched: list[_Service] = []
-        starts, ranges = self._range_starts, self._ranges
+        starts, services = self._service_starts, self._services
         following = 0  # the first service not yet listed
         for run in _NONZERO_RUN.finditer(data):
             first = max(bisect.bisect_right(starts, run.start()) - 1, following)
             following = bisect.bisect_right(starts, run.end() - 1)
-            touched.extend(ranges[first:following])
+            touched.extend(services[first:following])
         return touched
 
     def _segment_names(self, service: _Service, chunk: bytes) -> list[str]:
