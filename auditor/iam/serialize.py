@@ -158,7 +158,8 @@ def activity_to_json(state: IamState) -> dict[str, Any]:
     """The observed part of the snapshot form: assumptions, sign-ins, replay anomalies.
 
     Caller and role ARNs of assumptions are written once in ``principals`` and referenced
-    by index: a busy account has hundreds of thousands of pairs over far fewer ARNs.
+    by index: a busy account has hundreds of thousands of pairs over far fewer ARNs. Most
+    pairs were seen once: their last time is written as null, meaning the first.
     """
     principals = sorted({arn for pair in state.assumptions for arn in pair})
     index = {arn: position for position, arn in enumerate(principals)}
@@ -170,7 +171,7 @@ def activity_to_json(state: IamState) -> dict[str, Any]:
                 index[role],
                 a.times,
                 a.first.isoformat(),
-                a.last.isoformat(),
+                a.last.isoformat() if a.last != a.first else None,
                 a.last_event,
             ]
             for (caller, role), a in state.assumptions.items()
@@ -274,7 +275,10 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     instant = datetime.fromisoformat
     arn: Callable[[Any], Any] = data["principals"].__getitem__ if "principals" in data else str
     state.assumptions = {
-        (arn(caller), arn(role)): build(Assumption, (times, instant(first), instant(last), event))
+        (arn(caller), arn(role)): build(
+            Assumption,
+            (times, (seen := instant(first)), seen if last is None else instant(last), event),
+        )
         for caller, role, times, first, last, event in data.get("assumptions", [])
     }
     state.sign_ins = {
