@@ -121,6 +121,13 @@ def events(draw: st.DrawFn) -> list[Event]:
     return out
 
 
+def _start(baseline: bool) -> IamState:
+    """The state before the events: a baseline from the day before, or nothing."""
+    if baseline:
+        return read_authorization_details([gaad()], START - timedelta(days=1)).state
+    return IamState()
+
+
 def assert_no_internal_errors(state: IamState) -> None:
     assert not [a for a in state.anomalies if a.reason.startswith("internal error")]
 
@@ -130,11 +137,7 @@ def assert_no_internal_errors(state: IamState) -> None:
 def test_any_interleaving_equals_sorted_replay(
     batch: list[Event], rng: Any, baseline: bool
 ) -> None:
-    start = (
-        read_authorization_details([gaad()], START - timedelta(days=1)).state
-        if baseline
-        else IamState()
-    )
+    start = _start(baseline)
     expected = apply_events(start.copy(), sorted(batch, key=event_order))
     shuffled = list(batch)
     rng.shuffle(shuffled)
@@ -162,11 +165,7 @@ def test_the_journal_names_every_entity_a_replay_changes(
 ) -> None:
     # what lets a diff compare only the journal's entities (``replayed=True``); the
     # window starts after a prefix of the events, so it also changes entities that exist
-    base = (
-        read_authorization_details([gaad()], START - timedelta(days=1)).state
-        if baseline
-        else IamState()
-    )
+    base = _start(baseline)
     ordered = sorted(batch, key=event_order)
     start = apply_events(base, ordered[:split])
     window = ordered[split:]
