@@ -136,11 +136,9 @@ def document_json(document: Document | None) -> Any:
 
 
 def _actions(details: dict[str, Any], old: ActionBits, new: ActionBits, ctx: DiffContext) -> None:
-    gained, lost = new - old, old - new
-    details["actions_gained"] = ctx.actions.compact(gained)
-    details["actions_lost"] = ctx.actions.compact(lost)
-    details["actions_gained_count"] = gained.size
-    details["actions_lost_count"] = lost.size
+    listing = ctx.actions.listing
+    details["actions_gained"], details["actions_gained_count"] = listing(new - old)
+    details["actions_lost"], details["actions_lost_count"] = listing(old - new)
 
 
 def _principal_actions(state: IamState | None, arn: str, ctx: DiffContext) -> ActionBits:
