@@ -94,7 +94,7 @@ class _Builder:
             self._login_profile(arn, before, after, events)
         if isinstance(subject, ManagedPolicy):
             self._versions(arn, before, after, events)
-        own = [e for e in events if not _is_sub_event(family, e)] if family in _HAS_SUB else events
+        own = _own_events(family, events)
         details: dict[str, Any] = {"key": key} if family in ("access_key", "mfa_device") else {}
         if before is None and after is None:
             return
@@ -205,17 +205,22 @@ def _creates(event: Event, version_id: str, created: datetime | None) -> bool:
     return created is not None and created == event.time
 
 
-_HAS_SUB = frozenset({"user", "policy"})  # families with events of sub-changes
-
-
-def _is_sub_event(family: str, event: Event) -> bool:
+def _own_events(family: str, events: list[Event]) -> list[Event]:
+    """The events that changed the entity itself, not only a user's login profile or a
+    policy's non-default versions (those are changes of their own)."""
     if family == "user":
-        return event.name in LOGIN_PROFILE_EVENTS
-    if family == "policy" and event.name in VERSION_EVENTS:
-        return not (
-            event.name == "CreatePolicyVersion" and event.param("setAsDefault") in (True, "true")
-        )
-    return False
+        return [e for e in events if e.name not in LOGIN_PROFILE_EVENTS]
+    if family == "policy":
+        return [e for e in events if not _is_version_event(e)]
+    return events
+
+
+def _is_version_event(event: Event) -> bool:
+    if event.name not in VERSION_EVENTS:
+        return False
+    return not (
+        event.name == "CreatePolicyVersion" and event.param("setAsDefault") in (True, "true")
+    )
 
 
 def _profile_json(profile: Any) -> dict[str, Any] | None:

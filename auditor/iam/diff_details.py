@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.iam.documents import Document
-from auditor.iam.model import Entity, Group, ManagedPolicy, Role, User, field_positions
+from auditor.iam.model import EMPTY, Entity, Group, ManagedPolicy, Role, User, field_positions
 from auditor.iam.permissions import managed_document, principal
 from auditor.iam.state import IamState
 from auditor.policy.action_bits import EMPTY_BITS, ActionBits, ActionIndex
@@ -26,7 +26,6 @@ _PLAIN_FIELDS = (
     *("boundary", "alias", "metadata_sha256", "default_version"),
 )
 _MAP_FIELDS = ("tags", "password_policy")
-EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,9 +34,7 @@ class ActionBits(NamedTuple):
     bits: int = 0
     extra: frozenset[str] = _NONE
 
-    def __or__(self, other: object) -> ActionBits:
-        if not isinstance(other, ActionBits):
-            return NotImplemented
+    def __or__(self, other: ActionBits) -> ActionBits:
         if other is EMPTY_BITS:
             return self
         if self is EMPTY_BITS:
