@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from auditor.frozen import positional_builder
 from auditor.policy.text import PolicyText, read_policy_text
 from auditor.timeutil import parse_instant
 
@@ -102,6 +103,7 @@ class RecordProblem:
 
 
 _EMPTY: Mapping[str, Any] = {}
+_event = positional_builder(Event)
 # ``_new(Actor, values)``: the named tuple from all its values, skipping the Python-level
 # ``Actor.__new__`` (the normalizer runs once per event read)
 _new = tuple.__new__
@@ -207,7 +209,7 @@ def normalize_record(record: object, arrival: int | None = None) -> Event | Reco
     request = _mapping(get("requestParameters"))
     response = _mapping(get("responseElements"))
     omitted = bool(request and request.get("omitted") is True and "reason" in request)
-    return Event(
+    return _event(
         event_id,
         time,
         source,

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from auditor.events import Event
+from auditor.frozen import positional_builder
 from auditor.timeutil import format_instant
 
 CATEGORIES = (
@@ -73,14 +74,16 @@ class ActorInfo:
     country: str | None = None
     user_agent: str | None = None
 
-    @classmethod
-    def from_event(cls, event: Event, country: str | None = None) -> ActorInfo:
+    @staticmethod
+    def from_event(event: Event, country: str | None = None) -> ActorInfo:
         """Who made this event's call, and from where."""
         actor = event.actor
         arn = actor.arn or actor.invoked_by or None
         if arn is None and actor.type == "AWSAccount" and actor.account_id:
             arn = f"arn:aws:iam::{actor.account_id}:root"
-        return cls(arn, actor.type, actor.session_name, event.source_ip, country, event.user_agent)
+        return _actor_info(
+            arn, actor.type, actor.session_name, event.source_ip, country, event.user_agent
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
@@ -92,6 +95,9 @@ class ActorInfo:
             "country": self.country,
             "user_agent": self.user_agent,
         }
+
+
+_actor_info = positional_builder(ActorInfo)
 
 
 def make_fingerprint(*parts: str) -> str:
@@ -183,3 +189,7 @@ class Change:
             "actor": self.actor.to_dict(),
             "details": dict(self.details),
         }
+
+
+# a diff builds one change per entity it reports
+new_change = positional_builder(Change)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from auditor.events import Event
-from auditor.findings import ActorInfo, Change
+from auditor.findings import ActorInfo, Change, new_change
 from auditor.iam.arns import root_arn
 from auditor.iam.diff_details import DiffContext, document_json, entity_details
 from auditor.iam.model import Entity, ManagedPolicy, User, content_getter
@@ -26,6 +26,7 @@ from auditor.timeutil import format_instant
 LOGIN_PROFILE_EVENTS = frozenset({"CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"})
 VERSION_EVENTS = frozenset({"CreatePolicyVersion", "DeletePolicyVersion"})
 _EPOCH_TEXT = "1970-01-01T00:00:00Z"
+_NO_ACTOR = ActorInfo()
 
 
 # a user's login profile and a policy's versions are changes of their own
@@ -73,14 +74,14 @@ class _Builder:
             details["unattributed"] = True
         time = last.time if last is not None else self.at
         self.changes.append(
-            Change(
-                kind=kind,
-                entity=entity,
-                arn=arn,
-                time=time if time is not None else datetime.fromisoformat(_EPOCH_TEXT),
-                event_ids=tuple(event.event_id for event in events),
-                actor=ActorInfo.from_event(last) if last is not None else ActorInfo(),
-                details=details,
+            new_change(
+                kind,
+                entity,
+                arn,
+                time if time is not None else datetime.fromisoformat(_EPOCH_TEXT),
+                tuple(event.event_id for event in events),
+                ActorInfo.from_event(last) if last is not None else _NO_ACTOR,
+                details,
             )
         )
 

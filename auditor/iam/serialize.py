@@ -230,11 +230,11 @@ class _Reader:
             )
         if name == "versions":
             return lambda value: {
-                key: PolicyVersion(key, self.document(doc), _read_time(created))
+                key: build(PolicyVersion, (key, self.document(doc), _read_time(created)))
                 for key, (doc, created) in value.items()
             }
         if name == "login_profile":
-            return lambda value: LoginProfile(_read_time(value[0]), value[1])
+            return lambda value: build(LoginProfile, (_read_time(value[0]), value[1]))
         return None  # stored as it is (tags, password policy)
 
     def document(self, index: object) -> Document | None:
