@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -21,7 +20,6 @@ from auditor.policy.actions import ActionCatalog, is_unconditional_deny_on_all
 from auditor.policy.document import PolicyDocument
 
 _NONE: frozenset[str] = frozenset()
-_NONZERO_RUN = re.compile(rb"[^\x00]+")
 
 
 class ActionBits(NamedTuple):
@@ -67,6 +65,7 @@ class _Service(NamedTuple):
     first_byte: int
     end_byte: int
     full: bytes  # the bytes when every action of the service is in the set
+    none: bytes  # the bytes when none is
 
 
 class _Layout(NamedTuple):
@@ -94,10 +93,16 @@ def _layout(catalog: ActionCatalog) -> _Layout:
             position[name] = start + offset
             names[start + offset] = name
         end = start + len(members)
-        full = ((1 << len(members)) - 1).to_bytes((len(members) + 7) // 8, "little")
-        services.append(_Service(f"{service}:*", start >> 3, (end + 7) >> 3, full))
+        width = (len(members) + 7) // 8
+        full = ((1 << len(members)) - 1).to_bytes(width, "little")
+        services.append(_Service(f"{service}:*", start >> 3, (end + 7) >> 3, full, bytes(width)))
         start = (end + 7) // 8 * 8
     return _Layout(position, names, services, [s.first_byte for s in services], start // 8)
+
+
+def _lowest_bit(bits: int) -> int:
+    """The position of the lowest set bit (-1 for none)."""
+    return (bits & -bits).bit_length() - 1
 
 
 class ActionIndex:
@@ -183,31 +188,25 @@ class ActionIndex:
 
     def _compact(self, actions: ActionBits) -> list[str]:
         out: list[str] = []
-        data = actions.bits.to_bytes(self._bytes, "little")
+        bits = actions.bits
+        data = bits.to_bytes(self._bytes, "little")
         segments = self._segments
-        for service in self._touched(data):
+        # every service between the lowest and the highest bit: sets that span far touch
+        # most services in between, and two byte comparisons cost less than a search
+        first = bisect.bisect_right(self._service_starts, _lowest_bit(bits) >> 3) - 1
+        following = bisect.bisect_right(self._service_starts, (bits.bit_length() - 1) >> 3)
+        for service in self._services[max(first, 0) : following]:
             chunk = data[service.first_byte : service.end_byte]
             if chunk == service.full:
                 out.append(service.star)
-                continue
-            names = segments.get(chunk)
-            if names is None or names[0] is not service:
-                names = segments[chunk] = (service, self._segment_names(service, chunk))
-            out.extend(names[1])
+            elif chunk != service.none:
+                names = segments.get(chunk)
+                if names is None or names[0] is not service:
+                    names = segments[chunk] = (service, self._segment_names(service, chunk))
+                out.extend(names[1])
         for name in actions.extra:  # few: insert them rather than sort thousands of names
             bisect.insort(out, name, key=str.lower)
         return out
-
-    def _touched(self, data: bytes) -> list[_Service]:
-        """The services with at least one bit set (found by runs of non-zero bytes)."""
-        touched: list[_Service] = []
-        starts, services = self._service_starts, self._services
-        following = 0  # the first service not yet listed
-        for run in _NONZERO_RUN.finditer(data):
-            first = max(bisect.bisect_right(starts, run.start()) - 1, following)
-            following = bisect.bisect_right(starts, run.end() - 1)
-            touched.extend(services[first:following])
-        return touched
 
     def _segment_names(self, service: _Service, chunk: bytes) -> list[str]:
         names: list[str] = []
