@@ -26,7 +26,10 @@ def parse_instant(text: str) -> datetime:
             parsed = datetime.fromisoformat(text.strip().replace("z", "Z"))
         except ValueError:
             raise ValueError(f"not an ISO 8601 time: {text!r}") from None
-    if parsed.tzinfo is None:
+    zone = parsed.tzinfo
+    if zone is UTC:  # a "Z" suffix (CloudTrail's form) gives the UTC singleton
+        return parsed
+    if zone is None:
         return parsed.replace(tzinfo=UTC)
     return parsed if parsed.utcoffset() == ZERO else parsed.astimezone(UTC)
 
