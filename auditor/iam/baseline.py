@@ -123,7 +123,7 @@ def _read_groups(state: IamState, page: Mapping[str, Any]) -> None:
             created=read_time(item.get("CreateDate")),
             origin="baseline",
         )
-        state.names[("group", account, name)] = arn
+        state.names.set("group", account, name, arn)
 
 
 def _read_users(state: IamState, page: Mapping[str, Any]) -> None:
@@ -135,7 +135,7 @@ def _read_users(state: IamState, page: Mapping[str, Any]) -> None:
         groups = set()
         for group_name in item.get("GroupList") or []:
             if isinstance(group_name, str):
-                group_arn = state.names.get(("group", account, group_name))
+                group_arn = state.names.get("group", account, group_name)
                 groups.add(group_arn or iam_arn("group", account, group_name, "/", _part(arn)))
         state.users[arn] = User(
             arn,
@@ -151,7 +151,7 @@ def _read_users(state: IamState, page: Mapping[str, Any]) -> None:
             created=read_time(item.get("CreateDate")),
             origin="baseline",
         )
-        state.names[("user", account, name)] = arn
+        state.names.set("user", account, name, arn)
 
 
 def _part(arn: str) -> str:
@@ -179,7 +179,7 @@ def _read_roles(state: IamState, page: Mapping[str, Any]) -> None:
                 created=read_time(entry.get("CreateDate")),
                 origin="baseline",
             )
-            state.names[("instance_profile", profile[3], profile[1])] = profile[0]
+            state.names.set("instance_profile", profile[3], profile[1], profile[0])
             profiles.add(profile[0])
         trust = item.get("AssumeRolePolicyDocument")
         state.roles[arn] = Role(
@@ -202,7 +202,7 @@ def _read_roles(state: IamState, page: Mapping[str, Any]) -> None:
             created=read_time(item.get("CreateDate")),
             origin="baseline",
         )
-        state.names[("role", account, name)] = arn
+        state.names.set("role", account, name, arn)
 
 
 def _read_policies(state: IamState, page: Mapping[str, Any]) -> None:
@@ -242,7 +242,7 @@ def _read_policies(state: IamState, page: Mapping[str, Any]) -> None:
             origin="baseline",
         )
         if account != "aws":
-            state.names[("policy", account, name)] = arn
+            state.names.set("policy", account, name, arn)
 
 
 def _link_members(state: IamState) -> None:
@@ -307,7 +307,7 @@ def split_by_account(baseline: Baseline) -> dict[str, IamState]:
             part.writable(family).update(
                 {key: entity for key, entity in source.items() if entity.account in owners}
             )
-        part.names = {k: v for k, v in baseline.state.names.items() if k[1] == account}
+        part.names = baseline.state.names.of_accounts(frozenset({account}))
         part.baseline_at = {account: baseline.at}
         part.at = baseline.at
         out[account] = part

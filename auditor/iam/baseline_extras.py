@@ -66,7 +66,7 @@ def password_policy_from_api(policy: Mapping[str, Any]) -> dict[str, Any]:
 def _user(state: IamState, account: str, name: object) -> User | None:
     if not isinstance(name, str):
         return None
-    arn = state.names.get(("user", account, name)) or iam_arn("user", account, name)
+    arn = state.names.get("user", account, name) or iam_arn("user", account, name)
     return state.users.get(arn)
 
 

@@ -33,7 +33,8 @@ from auditor.iam.model import (
     User,
     build,
 )
-from auditor.iam.state import FAMILIES, NAMED_FAMILIES, IamState
+from auditor.iam.names import NAMED_FAMILIES
+from auditor.iam.state import FAMILIES, IamState
 
 SNAPSHOT_FORMAT = 2
 EMPTY: frozenset[str] = frozenset()
@@ -256,10 +257,10 @@ class _Reader:
                     values[index] = convert(value)
             table[str(values[key_at])] = build(kind, values)
         if family in NAMED_FAMILIES:
-            names = state.names
+            of_account = state.names.of_account
             for arn, entity in table.items():
                 if not getattr(entity, "aws_managed", False):
-                    names[(family, entity.account, entity.name)] = arn
+                    of_account(family, entity.account)[entity.name] = arn
 
 
 _KEY_FIELDS = {"access_key": "key_id", "mfa_device": "serial", "account_settings": "account"}

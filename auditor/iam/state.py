@@ -29,6 +29,7 @@ from auditor.iam.model import (
     User,
     build,
 )
+from auditor.iam.names import NameIndex
 
 FAMILIES = (
     "user",
@@ -41,8 +42,6 @@ FAMILIES = (
     "identity_provider",
     "account_settings",
 )
-# families whose names are unique per account and looked up by name
-NAMED_FAMILIES = ("user", "group", "role", "policy", "instance_profile")
 
 
 class Journal:
@@ -95,7 +94,7 @@ class IamState:
         self.mfa_devices: dict[str, MfaDevice] = {}
         self.providers: dict[str, IdentityProvider] = {}
         self.accounts: dict[str, AccountSettings] = {}
-        self.names: dict[tuple[str, str, str], str] = {}
+        self.names = NameIndex()
         self.assumptions: dict[tuple[str, str], Assumption] = {}
         self.sign_ins: dict[str, SignIns] = {}
         self.anomalies: list[Anomaly] = []
@@ -171,4 +170,4 @@ class IamState:
 
     def arn_for(self, family: str, account: str, name: str) -> str | None:
         """The ARN of a named entity of ``account``, when the state knows it."""
-        return self.names.get((family, account, name))
+        return self.names.get(family, account, name)

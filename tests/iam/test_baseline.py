@@ -46,7 +46,7 @@ def test_cli_shape_reads_every_entity() -> None:
     assert policy.default_document is not None
     assert baseline.accounts == {ACCOUNT} and state.baseline_at == {ACCOUNT: START}
     assert all(user.origin == "baseline" for user in state.users.values())
-    assert state.names[("user", ACCOUNT, "bob")] == bob.arn
+    assert state.names.get("user", ACCOUNT, "bob") == bob.arn
 
 
 def test_raw_api_shape_equals_cli_shape() -> None:

@@ -88,7 +88,8 @@ def ensure(
     event = state.event
     assert event is not None
     account = event.account_id
-    arn = state.names.get((family, account, name))
+    by_name = state.names.by_family[family].get(account)  # NameIndex.get, inlined
+    arn = by_name.get(name) if by_name is not None else None
     if arn is not None:
         found = table.get(arn)
         if found is not None:
@@ -103,14 +104,14 @@ def lookup(state: IamState, table: dict[str, Named], family: str, name: str) -> 
     """The named entity of the event's account, or None."""
     event = state.event
     assert event is not None
-    arn = state.names.get((family, event.account_id, name))
+    arn = state.names.get(family, event.account_id, name)
     return table.get(arn) if arn is not None else None
 
 
 def add(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:
     """Store a new entity and index its name."""
     table[entity.arn] = entity
-    state.names[(family, entity.account, entity.name)] = entity.arn
+    state.names.set(family, entity.account, entity.name, entity.arn)
     if state.journal is not None:
         state.touch(family, entity.arn)
 
@@ -125,8 +126,7 @@ def put(state: IamState, table: dict[str, Named], family: str, entity: Named) ->
 def drop(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:
     """Remove an entity and its name."""
     table.pop(entity.arn, None)
-    if state.names.get((family, entity.account, entity.name)) == entity.arn:
-        del state.names[(family, entity.account, entity.name)]
+    state.names.discard(family, entity.account, entity.name, entity.arn)
     state.touch(family, entity.arn)
 
 
@@ -134,7 +134,7 @@ def put_policy(state: IamState, policy: ManagedPolicy) -> None:
     """Store a managed policy (customer managed ones are also indexed by name)."""
     state.policies[policy.arn] = policy
     if not policy.aws_managed:
-        state.names[("policy", policy.account, policy.name)] = policy.arn
+        state.names.set("policy", policy.account, policy.name, policy.arn)
     if state.journal is not None:
         state.touch("policy", policy.arn)
 

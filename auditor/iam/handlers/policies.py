@@ -110,8 +110,7 @@ def apply_delete_policy(state: IamState, event: Event) -> None:
         state.note(f"DeletePolicy of a policy the state does not know: {arn}")
         return
     state.policies.pop(arn)
-    if state.names.get(("policy", policy.account, policy.name)) == arn:
-        del state.names[("policy", policy.account, policy.name)]
+    state.names.discard("policy", policy.account, policy.name, arn)
     state.touch("policy", arn)
     _detach_everywhere(state, arn)
 

@@ -1,0 +1,92 @@
+"""``NameIndex``: the ARNs of named IAM entities by family, account and name.
+
+Replay turns a request's ``userName``, ``groupName``, ``roleName``... into an ARN on
+nearly every event. The index nests small dicts (family, then account) around one dict
+per account keyed by the bare name: a lookup builds and hashes no key tuple, and probes
+only the last dict. Keyed by ``(family, account, name)`` tuples, that lookup was 15% of
+replay time (each probe also reads the stored tuple and two of its strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+# families whose names are unique per account and looked up by name
+NAMED_FAMILIES = ("user", "group", "role", "policy", "instance_profile")
+
+
+class NameIndex:
+    """``(family, account, name) -> ARN`` for the families of ``NAMED_FAMILIES``."""
+
+    __slots__ = ("by_family",)
+
+    def __init__(self) -> None:
+        self.by_family: dict[str, dict[str, dict[str, str]]] = {
+            family: {} for family in NAMED_FAMILIES
+        }
+
+    def get(self, family: str, account: str, name: str) -> str | None:
+        """The ARN of the named entity, when indexed."""
+        by_name = self.by_family[family].get(account)
+        return by_name.get(name) if by_name is not None else None
+
+    def of_account(self, family: str, account: str) -> dict[str, str]:
+        """The writable ``name -> ARN`` dict of one family in one account."""
+        by_account = self.by_family[family]
+        by_name = by_account.get(account)
+        if by_name is None:
+            by_name = by_account[account] = {}
+        return by_name
+
+    def set(self, family: str, account: str, name: str, arn: str) -> None:
+        """Index ``name`` as ``arn``."""
+        self.of_account(family, account)[name] = arn
+
+    def discard(self, family: str, account: str, name: str, arn: str) -> None:
+        """Forget ``name`` when it still points at ``arn`` (a newer entity may hold it)."""
+        by_name = self.by_family[family].get(account)
+        if by_name is not None and by_name.get(name) == arn:
+            del by_name[name]
+
+    def items(self) -> Iterator[tuple[tuple[str, str, str], str]]:
+        """Every ``((family, account, name), arn)``."""
+        for family, by_account in self.by_family.items():
+            for account, by_name in by_account.items():
+                for name, arn in by_name.items():
+                    yield (family, account, name), arn
+
+    def copy(self) -> NameIndex:
+        """An independent index (the per-account dicts are copied)."""
+        other = NameIndex()
+        other.by_family = {
+            family: {account: by_name.copy() for account, by_name in by_account.items()}
+            for family, by_account in self.by_family.items()
+        }
+        return other
+
+    def of_accounts(self, accounts: frozenset[str]) -> NameIndex:
+        """A copy holding only these accounts' names."""
+        other = NameIndex()
+        for family, by_account in self.by_family.items():
+            for account in accounts & by_account.keys():
+                other.by_family[family][account] = by_account[account].copy()
+        return other
+
+    def update(self, other: NameIndex) -> None:
+        """Add every name of ``other`` (replacing equal keys)."""
+        for (family, account, name), arn in other.items():
+            self.set(family, account, name, arn)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NameIndex):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return sum(
+            len(by_name)
+            for by_account in self.by_family.values()
+            for by_name in by_account.values()
+        )
