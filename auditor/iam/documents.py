@@ -38,6 +38,15 @@ class Document:
         return cls(value.document, value.text, value.error)
 
     @classmethod
+    def stored(cls, value: object, error: str | None) -> Document:
+        """The inverse of a snapshot's ``[document.to_json(), document.error]``."""
+        return cls(
+            value if isinstance(value, dict) else None,
+            value if isinstance(value, str) else None,
+            error,
+        )
+
+    @classmethod
     def read(cls, value: object) -> Document:
         """Read a document given as an object, a JSON string or URL-encoded JSON."""
         if isinstance(value, PolicyText):

@@ -9,7 +9,8 @@ replay time (each probe also reads the stored tuple and two of its strings).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 # families whose names are unique per account and looked up by name
 NAMED_FAMILIES = ("user", "group", "role", "policy", "instance_profile")
@@ -41,6 +42,17 @@ class NameIndex:
     def set(self, family: str, account: str, name: str, arn: str) -> None:
         """Index ``name`` as ``arn``."""
         self.of_account(family, account)[name] = arn
+
+    def index_table(self, family: str, table: Mapping[str, Any]) -> None:
+        """Index every entity of a freshly loaded table (AWS managed policies have no name
+        of an account)."""
+        by_account = self.by_family[family]
+        for arn, entity in table.items():
+            if not getattr(entity, "aws_managed", False):
+                by_name = by_account.get(entity.account)
+                if by_name is None:
+                    by_name = by_account[entity.account] = {}
+                by_name[entity.name] = arn
 
     def discard(self, family: str, account: str, name: str, arn: str) -> None:
         """Forget ``name`` when it still points at ``arn`` (a newer entity may hold it)."""

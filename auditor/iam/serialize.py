@@ -16,39 +16,20 @@ from auditor.iam.documents import Document
 from auditor.iam.gc_pause import paused_gc
 from auditor.iam.model import (
     NO_DOCS,
-    AccessKey,
-    AccountSettings,
     Anomaly,
     Assumption,
     Entity,
-    Group,
-    IdentityProvider,
-    InstanceProfile,
     LoginProfile,
-    ManagedPolicy,
-    MfaDevice,
     PolicyVersion,
-    Role,
     SignIns,
-    User,
     build,
 )
 from auditor.iam.names import NAMED_FAMILIES
-from auditor.iam.state import FAMILIES, IamState
+from auditor.iam.state import FAMILIES, FAMILY_TYPES, KEY_FIELDS, IamState
+from auditor.iam.typed_rows import decode_declared
 
 SNAPSHOT_FORMAT = 2
 EMPTY: frozenset[str] = frozenset()
-ENTITY_TYPES: dict[str, type[Any]] = {
-    "user": User,
-    "group": Group,
-    "role": Role,
-    "policy": ManagedPolicy,
-    "instance_profile": InstanceProfile,
-    "access_key": AccessKey,
-    "mfa_device": MfaDevice,
-    "identity_provider": IdentityProvider,
-    "account_settings": AccountSettings,
-}
 _SETS = frozenset(
     {
         "groups",
@@ -87,7 +68,7 @@ class _Writer:
         self.documents: list[Any] = []
         self._index: dict[bytes, int] = {}
         self._by_id: dict[int, int] = {}
-        self._plans = {kind: _plan(kind) for kind in ENTITY_TYPES.values()}
+        self._plans = {kind: _plan(kind) for kind in FAMILY_TYPES.values()}
 
     def document(self, doc: Document | None) -> int | None:
         if doc is None:
@@ -203,13 +184,8 @@ def state_to_parts(state: IamState) -> tuple[bytes, bytes]:
 
 class _Reader:
     def __init__(self, documents: list[Any]) -> None:
-        self.documents = [
-            Document(
-                raw if isinstance(raw, dict) else None, raw if isinstance(raw, str) else None, err
-            )
-            for raw, err in documents
-        ]
-        self._plans = {kind: self._plan(kind) for kind in ENTITY_TYPES.values()}
+        self.documents = [Document.stored(raw, err) for raw, err in documents]
+        self._plans = {kind: self._plan(kind) for kind in FAMILY_TYPES.values()}
 
     def _plan(self, kind: type[Any]) -> tuple[list[int], list[tuple[int, Callable[[Any], Any]]]]:
         """The indexes of set fields, and the other fields that convert (when not None)."""
@@ -243,9 +219,9 @@ class _Reader:
 
     def table(self, family: str, rows: list[list[Any]], state: IamState) -> None:
         """Rebuild one family's entities from their stored rows (the rows are reused)."""
-        kind = ENTITY_TYPES[family]
+        kind = FAMILY_TYPES[family]
         sets, converters = self._plans[kind]
-        key_at = kind._fields.index(_KEY_FIELDS.get(family, "arn"))
+        key_at = kind._fields.index(KEY_FIELDS.get(family, "arn"))
         table = state.writable(family)
         for values in rows:
             for index in sets:
@@ -257,13 +233,7 @@ class _Reader:
                     values[index] = convert(value)
             table[str(values[key_at])] = build(kind, values)
         if family in NAMED_FAMILIES:
-            of_account = state.names.of_account
-            for arn, entity in table.items():
-                if not getattr(entity, "aws_managed", False):
-                    of_account(family, entity.account)[entity.name] = arn
-
-
-_KEY_FIELDS = {"access_key": "key_id", "mfa_device": "serial", "account_settings": "account"}
+            state.names.index_table(family, table)
 
 
 def state_from_json(data: Mapping[str, Any]) -> IamState:
@@ -273,6 +243,12 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     entities = data.get("entities", {})
     for family in FAMILIES:
         reader.table(family, entities.get(family, []), state)
+    _read_rest(data, state)
+    return state
+
+
+def _read_rest(data: Mapping[str, Any], state: IamState) -> None:
+    """The observed activity and the instants of a snapshot."""
     instant = datetime.fromisoformat
     arn: Callable[[Any], Any] = data["principals"].__getitem__ if "principals" in data else str
     state.assumptions = {
@@ -295,7 +271,6 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
         for account, time in data.get("baseline_at", {}).items()
     }
     state.at = _read_time(data.get("at"))
-    return state
 
 
 def state_from_bytes(payload: bytes, activity: bytes | None = None) -> IamState:
@@ -304,12 +279,18 @@ def state_from_bytes(payload: bytes, activity: bytes | None = None) -> IamState:
     With the declared part alone, the state has no assumptions, sign-ins or anomalies.
     """
     with paused_gc():
-        data = orjson.loads(payload)
-        if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError("not an IAM state snapshot of a known format")
+        observed: dict[str, Any] = {}
         if activity is not None:
             observed = orjson.loads(activity)
             if not isinstance(observed, dict):
                 raise ValueError("not the activity part of an IAM state snapshot")
-            data.update(observed)
+        typed = decode_declared(payload)
+        if typed is not None and typed[1].get("format") == SNAPSHOT_FORMAT:
+            state, rest = typed
+            _read_rest({**rest, **observed}, state)
+            return state
+        data = orjson.loads(payload)  # rows that do not fit the model's types: field by field
+        if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError("not an IAM state snapshot of a known format")
+        data.update(observed)
         return state_from_json(data)

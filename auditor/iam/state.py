@@ -42,6 +42,19 @@ FAMILIES = (
     "identity_provider",
     "account_settings",
 )
+FAMILY_TYPES: dict[str, type[Any]] = {
+    "user": User,
+    "group": Group,
+    "role": Role,
+    "policy": ManagedPolicy,
+    "instance_profile": InstanceProfile,
+    "access_key": AccessKey,
+    "mfa_device": MfaDevice,
+    "identity_provider": IdentityProvider,
+    "account_settings": AccountSettings,
+}
+# the field a family's table is keyed by (the ARN unless named here)
+KEY_FIELDS = {"access_key": "key_id", "mfa_device": "serial", "account_settings": "account"}
 
 
 class Journal:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +14,9 @@ from auditor.events import Event
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.diff import compute_changes
 from auditor.iam.replay import apply_events, event_order, replay
-from auditor.iam.serialize import state_to_json
+from auditor.iam.serialize import state_from_bytes, state_from_json, state_to_bytes, state_to_json
 from auditor.iam.state import IamState, Journal
+from auditor.iam.typed_rows import decode_declared
 from tests.iam.builders import START, doc, event, gaad, policy, trust
 
 USER = "alice"
@@ -174,3 +176,16 @@ def test_the_journal_names_every_entity_a_replay_changes(
     everything = compute_changes(start, end, window, journal=journal)
     assert not [c for c in everything if c.details.get("unattributed")]
     assert compute_changes(start, end, window, journal=journal, replayed=True) == everything
+
+
+@settings(max_examples=200, deadline=None)
+@given(events(), st.booleans())
+def test_snapshots_read_typed_as_field_by_field(batch: list[Event], baseline: bool) -> None:
+    # the typed reader (msgspec) must take every state replay makes, and agree with the
+    # field-by-field reader it falls back to
+    state = apply_events(_start(baseline), sorted(batch, key=event_order))
+    payload = state_to_bytes(state)
+    assert decode_declared(payload) is not None
+    typed = state_from_bytes(payload)
+    assert state_to_json(typed) == state_to_json(state_from_json(orjson.loads(payload)))
+    assert typed.names == state.names

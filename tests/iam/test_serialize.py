@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import orjson
+import pytest
+
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.model import Anomaly, Assumption, Role, SignIns
 from auditor.iam.replay import replay
 from auditor.iam.serialize import state_from_bytes, state_to_bytes, state_to_parts
 from auditor.iam.state import FAMILIES, IamState
+from auditor.iam.typed_rows import decode_declared
 from tests.iam.builders import START, doc, event, gaad, trust
 from tests.iam.week import day
 
@@ -49,3 +53,29 @@ def test_round_trip_keeps_observed_activity() -> None:
     assert back.assumptions == state.assumptions
     assert back.sign_ins == state.sign_ins and back.anomalies == state.anomalies
     assert state_from_bytes(state_to_bytes(state)).assumptions == state.assumptions
+
+
+def test_rows_that_do_not_fit_the_model_are_read_field_by_field() -> None:
+    # a snapshot of an older version, or a hand-edited store: the typed reader declines
+    # the whole payload, and the field-by-field reader keeps the value as it was stored
+    state = replay(read_authorization_details([gaad()], START).state, [])
+    data = orjson.loads(state_to_bytes(state))
+    row = data["entities"]["role"][0]
+    row[Role._fields.index("max_session_duration")] = "3600"
+    payload = orjson.dumps(data)
+    assert decode_declared(payload) is None
+    back = state_from_bytes(payload)
+    assert back.roles[row[0]].max_session_duration == "3600"
+    assert dict(back.users) == dict(state.users)
+
+
+def test_a_snapshot_naming_a_missing_document_does_not_load() -> None:
+    # neither reader invents a document (the typed one declines, the other one stops)
+    state = IamState()
+    state.roles["arn:aws:iam::111122223333:role/r"] = Role(
+        "arn:aws:iam::111122223333:role/r", "r", "/", "111122223333"
+    )
+    data = orjson.loads(state_to_bytes(state))
+    data["entities"]["role"][0][Role._fields.index("trust")] = 7
+    with pytest.raises(LookupError):
+        state_from_bytes(orjson.dumps(data))
