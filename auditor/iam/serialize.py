@@ -16,17 +16,14 @@ from auditor.iam.documents import Document
 from auditor.iam.gc_pause import paused_gc
 from auditor.iam.model import (
     NO_DOCS,
-    Anomaly,
-    Assumption,
     Entity,
     LoginProfile,
     PolicyVersion,
-    SignIns,
     build,
 )
 from auditor.iam.names import NAMED_FAMILIES
 from auditor.iam.state import FAMILIES, FAMILY_TYPES, KEY_FIELDS, IamState
-from auditor.iam.typed_rows import decode_declared
+from auditor.iam.typed_rows import add_activity, decode_activity, decode_declared
 
 SNAPSHOT_FORMAT = 2
 EMPTY: frozenset[str] = frozenset()
@@ -243,34 +240,13 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     entities = data.get("entities", {})
     for family in FAMILIES:
         reader.table(family, entities.get(family, []), state)
-    _read_rest(data, state)
-    return state
-
-
-def _read_rest(data: Mapping[str, Any], state: IamState) -> None:
-    """The observed activity and the instants of a snapshot."""
-    instant = datetime.fromisoformat
-    arn: Callable[[Any], Any] = data["principals"].__getitem__ if "principals" in data else str
-    state.assumptions = {
-        (arn(caller), arn(role)): build(
-            Assumption,
-            (times, (seen := instant(first)), seen if last is None else instant(last), event),
-        )
-        for caller, role, times, first, last, event in data.get("assumptions", [])
-    }
-    state.sign_ins = {
-        who: build(SignIns, (ok, failed, instant(first), instant(last), event, mfa))
-        for who, ok, failed, first, last, event, mfa in data.get("sign_ins", [])
-    }
-    state.anomalies = [
-        build(Anomaly, (event_id, instant(time), name, reason))
-        for event_id, time, name, reason in data.get("anomalies", [])
-    ]
     state.baseline_at = {
         account: datetime.fromisoformat(time)
         for account, time in data.get("baseline_at", {}).items()
     }
     state.at = _read_time(data.get("at"))
+    add_activity(decode_activity(data), state)
+    return state
 
 
 def state_from_bytes(payload: bytes, activity: bytes | None = None) -> IamState:
@@ -279,18 +255,12 @@ def state_from_bytes(payload: bytes, activity: bytes | None = None) -> IamState:
     With the declared part alone, the state has no assumptions, sign-ins or anomalies.
     """
     with paused_gc():
-        observed: dict[str, Any] = {}
+        state = decode_declared(payload, SNAPSHOT_FORMAT)
+        if state is None:  # not a snapshot, or rows that do not fit the model's types
+            data = orjson.loads(payload)
+            if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+                raise ValueError("not an IAM state snapshot of a known format")
+            state = state_from_json(data)
         if activity is not None:
-            observed = orjson.loads(activity)
-            if not isinstance(observed, dict):
-                raise ValueError("not the activity part of an IAM state snapshot")
-        typed = decode_declared(payload)
-        if typed is not None and typed[1].get("format") == SNAPSHOT_FORMAT:
-            state, rest = typed
-            _read_rest({**rest, **observed}, state)
-            return state
-        data = orjson.loads(payload)  # rows that do not fit the model's types: field by field
-        if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError("not an IAM state snapshot of a known format")
-        data.update(observed)
-        return state_from_json(data)
+            add_activity(decode_activity(activity), state)
+        return state

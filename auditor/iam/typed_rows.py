@@ -20,23 +20,33 @@ from typing import Any
 import msgspec
 
 from auditor.iam.documents import Document
-from auditor.iam.model import ManagedPolicy, PolicyVersion, build
+from auditor.iam.model import Anomaly, Assumption, ManagedPolicy, PolicyVersion, SignIns, build
 from auditor.iam.names import NAMED_FAMILIES
 from auditor.iam.state import FAMILIES, FAMILY_TYPES, KEY_FIELDS, IamState
 
 
-class _Snapshot(msgspec.Struct):
-    """A snapshot's top level, its entity tables left undecoded until the documents are."""
+class Activity(msgspec.Struct):
+    """A snapshot's observed activity as ``activity_to_json`` writes it, times parsed.
+
+    Callers and roles of assumptions are indexes into ``principals``, or ARNs in
+    snapshots written before ``principals`` existed.
+    """
+
+    principals: list[str] | None = None
+    assumptions: list[tuple[int | str, int | str, int, datetime, datetime | None, str]] = []
+    sign_ins: list[tuple[str, int, int, datetime, datetime, str, bool | None]] = []
+    anomalies: list[tuple[str, datetime, str, str]] = []
+
+
+class _Snapshot(Activity, kw_only=True):
+    """A snapshot's top level (with its activity when stored in one piece), the entity
+    tables left undecoded until the documents are."""
 
     format: int
     documents: list[tuple[Any, str | None]] = []
     entities: dict[str, msgspec.Raw] = {}
-    at: str | None = None
-    baseline_at: dict[str, str] = {}
-    principals: Any = None  # the activity, read as the field-by-field reader reads it
-    assumptions: Any = None
-    sign_ins: Any = None
-    anomalies: Any = None
+    at: datetime | None = None
+    baseline_at: dict[str, datetime] = {}
 
 
 class _StoredVersion(typing.NamedTuple):
@@ -58,13 +68,16 @@ def _row_types() -> dict[str, type[Any]]:
     return {**FAMILY_TYPES, "policy": _policy_row()}
 
 
-def decode_declared(payload: bytes) -> tuple[IamState, dict[str, Any]] | None:
-    """The entities of a snapshot, and its other top-level fields by name.
+def decode_declared(payload: bytes, snapshot_format: int) -> IamState | None:
+    """The state a snapshot holds (with its activity when stored in one piece).
 
-    None when the payload is not a snapshot whose rows fit the model's types.
+    None when the payload is not a snapshot of this format whose rows fit the model's
+    types.
     """
     try:
         snapshot = msgspec.json.decode(payload, type=_Snapshot)
+        if snapshot.format != snapshot_format:
+            return None
         documents = [Document.stored(value, error) for value, error in snapshot.documents]
         state = IamState()
         for family in FAMILIES:
@@ -73,9 +86,33 @@ def decode_declared(payload: bytes) -> tuple[IamState, dict[str, Any]] | None:
                 _decode_table(family, body, documents, state)
     except (msgspec.MsgspecError, LookupError, TypeError, ValueError):
         return None
-    rest = {name: getattr(snapshot, name) for name in _Snapshot.__struct_fields__}
-    del rest["documents"], rest["entities"]
-    return state, {name: value for name, value in rest.items() if value is not None}
+    state.at = snapshot.at
+    state.baseline_at = snapshot.baseline_at
+    add_activity(snapshot, state)
+    return state
+
+
+def decode_activity(payload: bytes | Mapping[str, Any]) -> Activity:
+    """The activity part of a snapshot (its JSON, or that JSON already parsed)."""
+    try:
+        if isinstance(payload, bytes):
+            return msgspec.json.decode(payload, type=Activity)
+        return msgspec.convert(payload, Activity)
+    except msgspec.MsgspecError as exc:
+        raise ValueError(f"not the activity part of an IAM state snapshot: {exc}") from None
+
+
+def add_activity(activity: Activity, state: IamState) -> None:
+    """Set the state's assumptions, sign-ins and anomalies to the snapshot's."""
+    arn: Any = activity.principals.__getitem__ if activity.principals is not None else str
+    state.assumptions = {
+        (arn(caller), arn(role)): build(
+            Assumption, (times, first, first if last is None else last, event)
+        )
+        for caller, role, times, first, last, event in activity.assumptions
+    }
+    state.sign_ins = {row[0]: build(SignIns, row[1:]) for row in activity.sign_ins}
+    state.anomalies = [build(Anomaly, row) for row in activity.anomalies]
 
 
 def _decode_table(

@@ -14,7 +14,13 @@ from auditor.events import Event
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.diff import compute_changes
 from auditor.iam.replay import apply_events, event_order, replay
-from auditor.iam.serialize import state_from_bytes, state_from_json, state_to_bytes, state_to_json
+from auditor.iam.serialize import (
+    SNAPSHOT_FORMAT,
+    state_from_bytes,
+    state_from_json,
+    state_to_bytes,
+    state_to_json,
+)
 from auditor.iam.state import IamState, Journal
 from auditor.iam.typed_rows import decode_declared
 from tests.iam.builders import START, doc, event, gaad, policy, trust
@@ -185,7 +191,7 @@ def test_snapshots_read_typed_as_field_by_field(batch: list[Event], baseline: bo
     # field-by-field reader it falls back to
     state = apply_events(_start(baseline), sorted(batch, key=event_order))
     payload = state_to_bytes(state)
-    assert decode_declared(payload) is not None
+    assert decode_declared(payload, SNAPSHOT_FORMAT) is not None
     typed = state_from_bytes(payload)
     assert state_to_json(typed) == state_to_json(state_from_json(orjson.loads(payload)))
     assert typed.names == state.names

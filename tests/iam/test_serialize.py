@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import orjson
 import pytest
 
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.model import Anomaly, Assumption, Role, SignIns
 from auditor.iam.replay import replay
-from auditor.iam.serialize import state_from_bytes, state_to_bytes, state_to_parts
+from auditor.iam.serialize import SNAPSHOT_FORMAT, state_from_bytes, state_to_bytes, state_to_parts
 from auditor.iam.state import FAMILIES, IamState
 from auditor.iam.typed_rows import decode_declared
 from tests.iam.builders import START, doc, event, gaad, trust
@@ -63,7 +65,7 @@ def test_rows_that_do_not_fit_the_model_are_read_field_by_field() -> None:
     row = data["entities"]["role"][0]
     row[Role._fields.index("max_session_duration")] = "3600"
     payload = orjson.dumps(data)
-    assert decode_declared(payload) is None
+    assert decode_declared(payload, SNAPSHOT_FORMAT) is None
     back = state_from_bytes(payload)
     assert back.roles[row[0]].max_session_duration == "3600"
     assert dict(back.users) == dict(state.users)
@@ -79,3 +81,23 @@ def test_a_snapshot_naming_a_missing_document_does_not_load() -> None:
     data["entities"]["role"][0][Role._fields.index("trust")] = 7
     with pytest.raises(LookupError):
         state_from_bytes(orjson.dumps(data))
+
+
+def test_activity_written_before_shared_principals_still_reads() -> None:
+    # ARNs inline and every last time written out: the form of earlier snapshots
+    caller = "arn:aws:iam::111122223333:user/alice"
+    role = "arn:aws:iam::111122223333:role/deploy"
+    later = START + timedelta(days=1, microseconds=250000)
+    first, last = START.isoformat(), later.isoformat()
+    older = {
+        "assumptions": [[caller, role, 2, first, last, "e2"]],
+        "sign_ins": [[caller, 1, 0, first, first, "e1", None]],
+        "anomalies": [],
+    }
+    declared, _ = state_to_parts(IamState())
+    back = state_from_bytes(declared, orjson.dumps(older))
+    seen = back.assumptions[(caller, role)]
+    assert (seen.times, seen.first, seen.last) == (2, START, later)
+    assert back.sign_ins[caller].successes == 1
+    with pytest.raises(ValueError, match="activity"):
+        state_from_bytes(declared, orjson.dumps({"assumptions": [[caller]]}))
