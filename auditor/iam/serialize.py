@@ -1,7 +1,9 @@
 """The JSON form of an ``IamState`` (stored snapshots), and back.
 
 Documents are written once in a shared ``documents`` list and referenced by index, so
-a policy attached or copied to many entities costs its size once.
+a policy attached or copied to many entities costs its size once. Reading goes through
+``auditor.iam.typed_rows`` (msgspec, typed); the field-by-field reader here takes the
+snapshots whose rows do not fit the model's types.
 """
 
 from __future__ import annotations

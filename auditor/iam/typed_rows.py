@@ -1,9 +1,12 @@
-"""Decoding a snapshot's entity tables straight into entities, with msgspec.
+"""Decoding a snapshot straight into entities and activity, with msgspec.
 
 The snapshot JSON is the one ``auditor.iam.serialize`` writes; only the reading differs.
 orjson builds generic lists that Python then converts field by field (sets, documents,
 times): 2.8 µs per user. msgspec decodes each table's rows directly into the model's
-named tuples, converting in C, and loads a 78,000-entity state in 27% less time.
+named tuples and parses times in C. Measured on the replay benchmark's store: the
+declared state of 78,000 entities loads in 0.14-0.16 s instead of 0.23-0.25 s, and
+with its 242,000 caller-role pairs in 0.50 s instead of 0.79 s.
+
 A row that does not fit the model's field types (a snapshot of an older version, a
 hand-edited store) makes ``decode_declared`` return None, and the caller reads the
 snapshot field by field instead.
