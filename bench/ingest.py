@@ -32,8 +32,13 @@ from auditor.ingest.select import select_records
 from auditor.testing.corpus import CorpusSpec, write_corpus
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb", buffering=0) as handle:  # the quickest whole-file read
+        return handle.readall()
+
+
 def _inflate(path: str) -> int:
-    data = Path(path).read_bytes()
+    data = _read(path)
     size = int.from_bytes(data[-4:], "little")
     return len(isal_zlib.decompress(data, 31, size + 1))
 
@@ -48,7 +53,7 @@ def measure_floor(files: list[str], workers: int) -> float:
 
 
 def _filter(path: str) -> int:
-    data = Path(path).read_bytes()
+    data = _read(path)
     return len(select_records(data, path, DEFAULT_KEEP_RULE, 2**30).rows)
 
 
