@@ -264,6 +264,9 @@ def compute_changes(
         catalog or load_action_catalog(),
         org_accounts,
         with_known_accounts(known_accounts),
+        frozenset(key for family, key in journal.touched if family == "policy")
+        if replayed
+        else None,
     )
     builder = _Builder(ctx, journal, state_b.at)
     touched = journal.touched

@@ -37,6 +37,7 @@ class DiffContext:
     catalog: ActionCatalog
     org_accounts: frozenset[str] = frozenset()
     known_accounts: Mapping[str, str] | None = None
+    reported_policies: frozenset[str] | None = None  # the only ones ``holders`` is asked of
     _holders: dict[str, list[str]] = field(default_factory=dict, compare=False)
     _index: list[ActionIndex] = field(default_factory=list, compare=False)
     _own: dict[tuple[int, int], tuple[Entity, ActionBits, ActionBits]] = field(
@@ -59,7 +60,7 @@ class DiffContext:
     def holders(self, policy_arn: str) -> list[str]:
         """The principals a managed policy is attached to after the change (or bounds)."""
         if not self._holders:
-            self._holders.update(policy_holders(self.after))
+            self._holders.update(policy_holders(self.after, self.reported_policies))
             self._holders.setdefault("", [])
         return self._holders.get(policy_arn, [])
 
@@ -281,14 +282,22 @@ def _policy_details(
     return details
 
 
-def policy_holders(state: IamState) -> dict[str, list[str]]:
-    """Per managed policy ARN, the principals it is attached to or bounds (sorted)."""
+def policy_holders(state: IamState, policies: frozenset[str] | None = None) -> dict[str, list[str]]:
+    """Per managed policy ARN, the principals it is attached to or bounds (sorted).
+
+    With ``policies``, only those policies' holders (a diff reports a few hundred of the
+    state's policies).
+    """
     holders: dict[str, set[str]] = {}
     for table in (state.users, state.groups, state.roles):
         for entity in table.values():
-            for policy_arn in entity.attached:
-                holders.setdefault(policy_arn, set()).add(entity.arn)
+            attached = entity.attached
+            if attached and (policies is None or not policies.isdisjoint(attached)):
+                for policy_arn in attached:
+                    holders.setdefault(policy_arn, set()).add(entity.arn)
             boundary = getattr(entity, "boundary", None)
             if boundary:
                 holders.setdefault(boundary, set()).add(entity.arn)
-    return {arn: sorted(found) for arn, found in holders.items()}
+    return {
+        arn: sorted(found) for arn, found in holders.items() if policies is None or arn in policies
+    }
