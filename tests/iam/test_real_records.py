@@ -10,8 +10,14 @@ import pytest
 from auditor.events import Event, normalize_record
 from auditor.iam.diff import compute_changes
 from auditor.iam.replay import is_replayed, replay
-from auditor.iam.serialize import state_from_bytes, state_to_bytes, state_to_json
+from auditor.iam.serialize import (
+    SNAPSHOT_FORMAT,
+    state_from_bytes,
+    state_to_bytes,
+    state_to_json,
+)
 from auditor.iam.state import IamState
+from auditor.iam.typed_rows import decode_declared
 from tests.realdata import read_lines, real_record_files
 
 
@@ -41,7 +47,9 @@ def test_real_records_replay_without_errors() -> None:
     assert state.users and state.roles and state.assumptions and state.sign_ins
     counts = Counter(a.event_name for a in state.anomalies)
     assert sum(counts.values()) < len(handled) / 4  # odd input is the exception
-    again = state_from_bytes(state_to_bytes(state))
+    payload = state_to_bytes(state)
+    assert decode_declared(payload, SNAPSHOT_FORMAT) is not None  # real values fit the types
+    again = state_from_bytes(payload)
     assert state_to_json(again) == state_to_json(state)
     changes = compute_changes(IamState(), state, events)
     assert {c.entity for c in changes} >= {"user", "role", "access_key"}
