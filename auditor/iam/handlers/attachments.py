@@ -6,10 +6,20 @@ from auditor.events import Event
 from auditor.iam.arns import account_of, parse_iam_arn
 from auditor.iam.handlers.common import ensure, put, put_policy, require_document, text
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import Group, ManagedPolicy, Role, User, evolve
+from auditor.iam.model import (
+    Group,
+    ManagedPolicy,
+    Role,
+    User,
+    evolve,
+    replaced,
+    shared_position,
+)
 from auditor.iam.state import IamState
 
 Principal = User | Group | Role
+_ATTACHED = shared_position("attached", User, Group, Role)
+_INLINE = shared_position("inline", User, Group, Role)
 _KINDS = {
     "User": ("user", "userName"),
     "Group": ("group", "groupName"),
@@ -78,7 +88,7 @@ def apply_attach_policy(state: IamState, event: Event) -> None:
         return
     ensure_policy_known(state, event, policy_arn)
     if policy_arn not in principal.attached:
-        _store(state, evolve(principal, attached=principal.attached | {policy_arn}))
+        _store(state, replaced(principal, _ATTACHED, principal.attached | {policy_arn}))
 
 
 @handles("DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy")
@@ -91,7 +101,7 @@ def apply_detach_policy(state: IamState, event: Event) -> None:
     if policy_arn not in principal.attached:
         state.note(f"{policy_arn} was not attached to {principal.arn} in the state")
         return
-    _store(state, evolve(principal, attached=principal.attached - {policy_arn}))
+    _store(state, replaced(principal, _ATTACHED, principal.attached - {policy_arn}))
 
 
 @handles("PutUserPolicy", "PutGroupPolicy", "PutRolePolicy")
@@ -105,7 +115,7 @@ def apply_put_inline_policy(state: IamState, event: Event) -> None:
         state.note(f"{event.name} without policyName")
         return
     document = require_document(state, event)
-    _store(state, evolve(principal, inline={**principal.inline, name: document}))
+    _store(state, replaced(principal, _INLINE, {**principal.inline, name: document}))
 
 
 @handles("DeleteUserPolicy", "DeleteGroupPolicy", "DeleteRolePolicy")
@@ -119,7 +129,7 @@ def apply_delete_inline_policy(state: IamState, event: Event) -> None:
         state.note(f"inline policy {name} of {principal.arn} was not in the state")
         return
     inline = {key: value for key, value in principal.inline.items() if key != name}
-    _store(state, evolve(principal, inline=inline))
+    _store(state, replaced(principal, _INLINE, inline))
 
 
 @handles("PutUserPermissionsBoundary", "PutRolePermissionsBoundary")

@@ -15,8 +15,11 @@ from auditor.iam.handlers.common import (
     text,
 )
 from auditor.iam.handlers.registry import handles
-from auditor.iam.model import Group, User, evolve
+from auditor.iam.model import Group, User, evolve, field_positions, replaced
 from auditor.iam.state import IamState
+
+_GROUPS = field_positions(User)["groups"]
+_MEMBERS = field_positions(Group)["members"]
 
 
 def remove_group(state: IamState, group: Group) -> None:
@@ -116,8 +119,8 @@ def apply_add_user_to_group(state: IamState, event: Event) -> None:
     user, group = pair
     if group.arn in user.groups:
         return
-    put(state, state.users, "user", evolve(user, groups=user.groups | {group.arn}))
-    state.groups[group.arn] = evolve(group, members=group.members | {user.arn})
+    put(state, state.users, "user", replaced(user, _GROUPS, user.groups | {group.arn}))
+    state.groups[group.arn] = replaced(group, _MEMBERS, group.members | {user.arn})
 
 
 @handles("RemoveUserFromGroup")
@@ -130,5 +133,5 @@ def apply_remove_user_from_group(state: IamState, event: Event) -> None:
     if group.arn not in user.groups:
         state.note(f"{user.name} was not a member of {group.name} in the state")
         return
-    put(state, state.users, "user", evolve(user, groups=user.groups - {group.arn}))
-    state.groups[group.arn] = evolve(group, members=group.members - {user.arn})
+    put(state, state.users, "user", replaced(user, _GROUPS, user.groups - {group.arn}))
+    state.groups[group.arn] = replaced(group, _MEMBERS, group.members - {user.arn})
