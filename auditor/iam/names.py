@@ -5,6 +5,13 @@ nearly every event. The index nests small dicts (family, then account) around on
 per account keyed by the bare name: a lookup builds and hashes no key tuple, and probes
 only the last dict. Keyed by ``(family, account, name)`` tuples, that lookup was 15% of
 replay time (each probe also reads the stored tuple and two of its strings).
+
+A loaded snapshot rebuilds the index from its entities (``index_table``). Replay can
+leave it elsewhere: odd input (an "origin unknown" entity renamed onto a taken name, then
+deleted) can leave a name unindexed while an entity still bears it. A snapshot therefore
+stores the few entries where the replayed index and the rebuilt one differ
+(``exceptions``), and the loader applies them: a state continues the same way from a
+snapshot as in memory.
 """
 
 from __future__ import annotations
@@ -53,6 +60,35 @@ class NameIndex:
                 if by_name is None:
                     by_name = by_account[entity.account] = {}
                 by_name[entity.name] = arn
+
+    def exceptions(self, tables: Mapping[str, Mapping[str, Any]]) -> list[list[str | None]]:
+        """``[family, account, name, arn or None]`` wherever this index differs from the one
+        ``index_table`` rebuilds from ``tables`` (sorted; None: the name is not indexed)."""
+        rebuilt = NameIndex()
+        found: list[list[str | None]] = []
+        for family in NAMED_FAMILIES:
+            rebuilt.index_table(family, tables[family])
+            mine, theirs = self.by_family[family], rebuilt.by_family[family]
+            for account in mine.keys() | theirs.keys():
+                ours, other = mine.get(account, {}), theirs.get(account, {})
+                if ours != other:  # nearly always equal: one comparison in C
+                    found += [
+                        [family, account, name, ours.get(name)]
+                        for name in ours.keys() | other.keys()
+                        if ours.get(name) != other.get(name)
+                    ]
+        return sorted(found, key=lambda row: tuple(str(part) for part in row))
+
+    def apply(self, exceptions: list[list[str | None]]) -> None:
+        """Apply what ``exceptions`` gave to an index rebuilt by ``index_table``."""
+        for family, account, name, arn in exceptions:
+            if family is None or account is None or name is None:
+                raise ValueError(f"not a name index exception: {[family, account, name, arn]}")
+            by_name = self.of_account(family, account)
+            if arn is None:
+                by_name.pop(name, None)
+            else:
+                by_name[name] = arn
 
     def discard(self, family: str, account: str, name: str, arn: str) -> None:
         """Forget ``name`` when it still points at ``arn`` (a newer entity may hold it)."""

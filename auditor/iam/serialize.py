@@ -132,6 +132,9 @@ def declared_to_json(state: IamState) -> dict[str, Any]:
         "baseline_at": {account: t.isoformat() for account, t in state.baseline_at.items()},
         "documents": writer.documents,
         "entities": tables,
+        "name_exceptions": state.names.exceptions(
+            {family: state.table(family) for family in NAMED_FAMILIES}
+        ),
     }
 
 
@@ -242,6 +245,7 @@ def state_from_json(data: Mapping[str, Any]) -> IamState:
     entities = data.get("entities", {})
     for family in FAMILIES:
         reader.table(family, entities.get(family, []), state)
+    state.names.apply(data.get("name_exceptions", []))
     state.baseline_at = {
         account: datetime.fromisoformat(time)
         for account, time in data.get("baseline_at", {}).items()

@@ -50,6 +50,7 @@ class _Snapshot(Activity, kw_only=True):
     entities: dict[str, msgspec.Raw] = {}
     at: datetime | None = None
     baseline_at: dict[str, datetime] = {}
+    name_exceptions: list[list[str | None]] = []
 
 
 class _StoredVersion(typing.NamedTuple):
@@ -87,6 +88,7 @@ def decode_declared(payload: bytes, snapshot_format: int) -> IamState | None:
             body = snapshot.entities.get(family)
             if body is not None:
                 _decode_table(family, body, documents, state)
+        state.names.apply(snapshot.name_exceptions)
     except (msgspec.MsgspecError, LookupError, TypeError, ValueError):
         return None
     state.at = snapshot.at

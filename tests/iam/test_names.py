@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from auditor.iam.names import NameIndex
+from typing import Any
+
+from auditor.iam.model import Role, User
+from auditor.iam.names import NAMED_FAMILIES, NameIndex
 
 A, B = "111122223333", "444455556666"
 
@@ -53,3 +56,23 @@ def test_split_by_account_and_merge_back() -> None:
     merged.update(part_a)
     merged.update(part_b)
     assert merged == index
+
+
+def test_exceptions_restore_a_replayed_index_over_a_rebuilt_one() -> None:
+    # two users named "alice" (an "origin unknown" one renamed onto the name), the indexed
+    # one deleted: replay leaves "alice" unindexed, a rebuild would index the other one
+    kept = f"arn:aws:iam::{A}:user/x/alice"
+    tables: dict[str, dict[str, Any]] = {family: {} for family in NAMED_FAMILIES}
+    tables["user"][kept] = User(kept, "alice", "/x/", A)
+    tables["role"]["arn:r"] = Role("arn:r", "r", "/", A)
+    replayed = NameIndex()
+    replayed.set("role", A, "r", "arn:r")
+    replayed.set("role", A, "gone", "arn:gone")  # a stale entry: kept as it was
+    exceptions = replayed.exceptions(tables)
+    assert exceptions == [["role", A, "gone", "arn:gone"], ["user", A, "alice", None]]
+    rebuilt = NameIndex()
+    for family, table in tables.items():
+        rebuilt.index_table(family, table)
+    rebuilt.apply(exceptions)
+    assert rebuilt == replayed
+    assert NameIndex().exceptions(tables) != [] and replayed.exceptions(tables) == exceptions
