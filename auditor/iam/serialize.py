@@ -17,6 +17,7 @@ import orjson
 from auditor.iam.documents import Document
 from auditor.iam.gc_pause import paused_gc
 from auditor.iam.model import (
+    EMPTY,
     NO_DOCS,
     Entity,
     LoginProfile,
@@ -28,7 +29,6 @@ from auditor.iam.state import FAMILIES, FAMILY_TYPES, KEY_FIELDS, IamState
 from auditor.iam.typed_rows import add_activity, decode_activity, decode_declared
 
 SNAPSHOT_FORMAT = 2
-EMPTY: frozenset[str] = frozenset()
 _SETS = frozenset(
     {
         "groups",

@@ -72,11 +72,16 @@ class LocalSource:
         return item
 
 
-def read_local_file(log_file: LogFile) -> bytes:
-    """Read a local file whole (unbuffered: one read sized by fstat, 25% faster than
+def read_whole(path: str) -> bytes:
+    """A file's bytes, unbuffered: one read sized by fstat (25% faster than
     ``Path.read_bytes`` on the ingest benchmark's corpus)."""
-    with open(log_file.location, "rb", buffering=0) as handle:
+    with open(path, "rb", buffering=0) as handle:
         return handle.readall()
+
+
+def read_local_file(log_file: LogFile) -> bytes:
+    """Read a local file whole."""
+    return read_whole(log_file.location)
 
 
 register_reader("local", read_local_file)
