@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from host_speed import host_line
 from isal import isal_zlib
 
 from auditor.ingest.keep import DEFAULT_KEEP_RULE
@@ -100,6 +101,7 @@ def main() -> None:
     size_mb = sum(os.path.getsize(f) for f in files) / 1e6
     floors, filters, ingests, peaks = [], [], [], []
     summary: dict[str, object] = {}
+    print(host_line("start"))
     for name in files:  # into the page cache first: a cold first round would flatter the ratio
         read_whole(name)
     for _ in range(args.repeat):
@@ -131,6 +133,7 @@ def main() -> None:
     ratios = sorted(f / i for f, i in zip(floors, ingests, strict=True))
     rounds = ", ".join(f"{f / i:.2f}" for f, i in zip(floors, ingests, strict=True))
     print(f"ratio to floor: {ratios[middle]:.2f}x  (rounds: {rounds}; target >= 0.60x)")
+    print(host_line("end"))
     if not args.keep:
         shutil.rmtree(corpus)
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from host_speed import host_line
 
 from auditor.events import Event, normalize_record
 from auditor.iam.baseline import read_authorization_details
@@ -281,9 +282,12 @@ def main() -> None:
     parser.add_argument("--diff-days", type=int, nargs="+", default=[1, 7])
     parser.add_argument("--queries", type=int, default=5)
     args = parser.parse_args()
+    if max(args.diff_days) >= args.days:
+        parser.error(f"--diff-days must be shorter than --days ({args.days})")
     n = args.entities
     sizes = (n * 6 // 10, n * 2 // 10, n // 20, n * 15 // 100)
     rng = random.Random(3)
+    print(host_line("start"))
 
     started = time.perf_counter()
     baseline = read_authorization_details([baseline_page(*sizes)], START)
@@ -366,6 +370,7 @@ def main() -> None:
             )
         store.close()
     print(f"peak memory: {peak_mb():,.0f} MB")
+    print(host_line("end"))
 
 
 if __name__ == "__main__":
