@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 from auditor.events import Event
-from auditor.iam.arns import iam_arn, partition_of, root_arn
+from auditor.iam.arns import iam_arn, normalize_path, partition_of, root_arn
 from auditor.iam.documents import Document
 from auditor.iam.model import Group, InstanceProfile, ManagedPolicy, Role, User
 from auditor.iam.state import IamState
@@ -106,6 +106,44 @@ def lookup(state: IamState, table: dict[str, Named], family: str, name: str) -> 
     assert event is not None
     arn = state.names.get(family, event.account_id, name)
     return table.get(arn) if arn is not None else None
+
+
+class Creation(NamedTuple):
+    """Where a ``Create*`` event puts its new entity, and the response's part about it."""
+
+    arn: str
+    path: str
+    entity_id: str | None
+    response: Mapping[str, Any]
+
+
+def creation(
+    event: Event, family: str, name: str, part: str, id_key: str, path: str | None = None
+) -> Creation:
+    """The new entity's ARN and id from the response's ``part`` (else the ARN that its
+    name and path make); the path is the request's unless given."""
+    created = response_part(event, part)
+    if path is None:
+        path = normalize_path(text(event, "path"))
+    arn = created.get("arn")
+    if not isinstance(arn, str):
+        arn = iam_arn(family, event.account_id, name, path, partition(event))
+    entity_id = created.get(id_key)
+    return Creation(arn, path, entity_id if isinstance(entity_id, str) else None, created)
+
+
+def replace_existing(
+    state: IamState,
+    table: dict[str, Named],
+    family: str,
+    name: str,
+    remove: Callable[[IamState, Named], None],
+) -> None:
+    """Before a ``Create*``: an entity of that name already in the state is noted and removed."""
+    existing = lookup(state, table, family, name)
+    if existing is not None:
+        state.note(f"{family.replace('_', ' ')} {name} already existed in the state; replaced")
+        remove(state, existing)
 
 
 def add(state: IamState, table: dict[str, Named], family: str, entity: Named) -> None:

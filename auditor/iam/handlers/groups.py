@@ -6,12 +6,13 @@ from auditor.events import Event
 from auditor.iam.arns import iam_arn, normalize_path
 from auditor.iam.handlers.common import (
     add,
+    creation,
     drop,
     ensure,
     lookup,
     partition,
     put,
-    response_part,
+    replace_existing,
     text,
 )
 from auditor.iam.handlers.registry import handles
@@ -38,26 +39,18 @@ def apply_create_group(state: IamState, event: Event) -> None:
     if name is None:
         state.note("CreateGroup without groupName")
         return
-    existing = lookup(state, state.groups, "group", name)
-    if existing is not None:
-        state.note(f"group {name} already existed in the state; replaced")
-        remove_group(state, existing)
-    path = normalize_path(text(event, "path"))
-    created = response_part(event, "group")
-    arn = created.get("arn")
-    group_id = created.get("groupId")
+    replace_existing(state, state.groups, "group", name, remove_group)
+    new = creation(event, "group", name, "group", "groupId")
     add(
         state,
         state.groups,
         "group",
         Group(
-            arn=arn
-            if isinstance(arn, str)
-            else iam_arn("group", event.account_id, name, path, partition(event)),
+            arn=new.arn,
             name=name,
-            path=path,
+            path=new.path,
             account=event.account_id,
-            entity_id=group_id if isinstance(group_id, str) else None,
+            entity_id=new.entity_id,
             created=event.time,
             origin="event",
             origin_event=event.event_id,

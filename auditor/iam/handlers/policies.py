@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from auditor.events import Event
-from auditor.iam.arns import account_of, iam_arn, normalize_path, parse_iam_arn
+from auditor.iam.arns import account_of, parse_iam_arn
 from auditor.iam.handlers.common import (
+    creation,
     flag,
-    partition,
     put_policy,
     read_tags,
     require_document,
@@ -57,29 +57,24 @@ def apply_create_policy(state: IamState, event: Event) -> None:
     if name is None:
         state.note("CreatePolicy without policyName")
         return
-    path = normalize_path(text(event, "path"))
-    created = response_part(event, "policy")
-    arn = created.get("arn")
-    if not isinstance(arn, str):
-        arn = iam_arn("policy", event.account_id, name, path, partition(event))
-    if arn in state.policies:
-        state.note(f"policy {arn} already existed in the state; replaced")
-    default = created.get("defaultVersionId")
+    new = creation(event, "policy", name, "policy", "policyId")
+    if new.arn in state.policies:
+        state.note(f"policy {new.arn} already existed in the state; replaced")
+    default = new.response.get("defaultVersionId")
     version_id = default if isinstance(default, str) else "v1"
-    policy_id = created.get("policyId")
     document = require_document(state, event)
     put_policy(
         state,
         ManagedPolicy(
-            arn=arn,
+            arn=new.arn,
             name=name,
-            path=path,
+            path=new.path,
             account=event.account_id,
             default_version=version_id,
             versions={version_id: PolicyVersion(version_id, document, event.time)},
             description=text(event, "description"),
             tags=read_tags(event.param("tags")),
-            entity_id=policy_id if isinstance(policy_id, str) else None,
+            entity_id=new.entity_id,
             created=event.time,
             origin="event",
             origin_event=event.event_id,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from auditor.events import Event
-from auditor.iam.arns import iam_arn, normalize_path
 from auditor.iam.handlers.common import (
     add,
+    creation,
     drop,
     ensure,
     lookup,
-    partition,
     put,
     read_tags,
-    response_part,
+    replace_existing,
     string_list,
     text,
 )
@@ -37,27 +36,19 @@ def apply_create_instance_profile(state: IamState, event: Event) -> None:
     if name is None:
         state.note("CreateInstanceProfile without instanceProfileName")
         return
-    existing = lookup(state, state.instance_profiles, "instance_profile", name)
-    if existing is not None:
-        state.note(f"instance profile {name} already existed in the state; replaced")
-        _remove_profile(state, existing)
-    path = normalize_path(text(event, "path"))
-    created = response_part(event, "instanceProfile")
-    arn = created.get("arn")
-    if not isinstance(arn, str):
-        arn = iam_arn("instance_profile", event.account_id, name, path, partition(event))
-    profile_id = created.get("instanceProfileId")
+    replace_existing(state, state.instance_profiles, "instance_profile", name, _remove_profile)
+    new = creation(event, "instance_profile", name, "instanceProfile", "instanceProfileId")
     add(
         state,
         state.instance_profiles,
         "instance_profile",
         InstanceProfile(
-            arn,
+            new.arn,
             name,
-            path,
+            new.path,
             event.account_id,
             tags=read_tags(event.param("tags")),
-            entity_id=profile_id if isinstance(profile_id, str) else None,
+            entity_id=new.entity_id,
             created=event.time,
             origin="event",
             origin_event=event.event_id,

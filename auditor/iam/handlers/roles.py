@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.events import Event
-from auditor.iam.arns import iam_arn, normalize_path
+from auditor.iam.arns import normalize_path
 from auditor.iam.documents import Document
 from auditor.iam.handlers.common import (
     add,
+    creation,
     drop,
     ensure,
     lookup,
-    partition,
     put,
     read_tags,
+    replace_existing,
     require_document,
     response_part,
     string_list,
@@ -43,28 +44,18 @@ def _int(value: object) -> int | None:
     return None
 
 
-def _new_role(state: IamState, event: Event, name: str, path: str, created: dict[str, Any]) -> Role:
-    arn = created.get("arn")
-    role_id = created.get("roleId")
+def _new_role(event: Event, name: str, path: str | None = None) -> Role:
+    new = creation(event, "role", name, "role", "roleId", path)
     return Role(
-        arn=arn
-        if isinstance(arn, str)
-        else iam_arn("role", event.account_id, name, path, partition(event)),
+        arn=new.arn,
         name=name,
-        path=path,
+        path=new.path,
         account=event.account_id,
-        entity_id=role_id if isinstance(role_id, str) else None,
+        entity_id=new.entity_id,
         created=event.time,
         origin="event",
         origin_event=event.event_id,
     )
-
-
-def _replace_existing(state: IamState, name: str) -> None:
-    existing = lookup(state, state.roles, "role", name)
-    if existing is not None:
-        state.note(f"role {name} already existed in the state; replaced")
-        remove_role(state, existing)
 
 
 @handles("CreateRole")
@@ -74,11 +65,9 @@ def apply_create_role(state: IamState, event: Event) -> None:
     if name is None:
         state.note("CreateRole without roleName")
         return
-    _replace_existing(state, name)
-    path = normalize_path(text(event, "path"))
-    role = _new_role(state, event, name, path, dict(response_part(event, "role")))
+    replace_existing(state, state.roles, "role", name, remove_role)
     role = evolve(
-        role,
+        _new_role(event, name),
         trust=require_document(state, event, "assumeRolePolicyDocument"),
         boundary=text(event, "permissionsBoundary"),
         tags=read_tags(event.param("tags")),
@@ -91,13 +80,13 @@ def apply_create_role(state: IamState, event: Event) -> None:
 @handles("CreateServiceLinkedRole")
 def apply_create_service_linked_role(state: IamState, event: Event) -> None:
     """A role that an AWS service creates and controls (name and path from the response)."""
-    created = dict(response_part(event, "role"))
+    created = response_part(event, "role")
     name = created.get("roleName")
     service = text(event, "aWSServiceName")
     if not isinstance(name, str):
         state.note("CreateServiceLinkedRole without the role in its response")
         return
-    _replace_existing(state, name)
+    replace_existing(state, state.roles, "role", name, remove_role)
     path = normalize_path(created.get("path") or f"/aws-service-role/{service or 'unknown'}/")
     trust = event.documents.get("assumeRolePolicyDocument")
     if trust is not None:
@@ -110,7 +99,7 @@ def apply_create_service_linked_role(state: IamState, event: Event) -> None:
         }
         document = Document({"Version": "2012-10-17", "Statement": [statement]})
     role = evolve(
-        _new_role(state, event, name, path, created),
+        _new_role(event, name, path),
         trust=document,
         service_linked=True,
         description=text(event, "description"),

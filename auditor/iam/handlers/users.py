@@ -6,6 +6,7 @@ from auditor.events import Event
 from auditor.iam.arns import iam_arn, normalize_path
 from auditor.iam.handlers.common import (
     add,
+    creation,
     drop,
     ensure,
     flag,
@@ -13,7 +14,7 @@ from auditor.iam.handlers.common import (
     partition,
     put,
     read_tags,
-    response_part,
+    replace_existing,
     string_list,
     text,
 )
@@ -46,27 +47,20 @@ def apply_create_user(state: IamState, event: Event) -> None:
     if name is None:
         state.note("CreateUser without userName")
         return
-    existing = lookup(state, state.users, "user", name)
-    if existing is not None:
-        state.note(f"user {name} already existed in the state; replaced")
-        remove_user(state, existing)
-    path = normalize_path(text(event, "path"))
-    created = response_part(event, "user")
-    arn = created.get("arn")
+    replace_existing(state, state.users, "user", name, remove_user)
+    new = creation(event, "user", name, "user", "userId")
     add(
         state,
         state.users,
         "user",
         User(
-            arn=arn
-            if isinstance(arn, str)
-            else iam_arn("user", event.account_id, name, path, partition(event)),
+            arn=new.arn,
             name=name,
-            path=path,
+            path=new.path,
             account=event.account_id,
             boundary=text(event, "permissionsBoundary"),
             tags=read_tags(event.param("tags")),
-            entity_id=created.get("userId") if isinstance(created.get("userId"), str) else None,
+            entity_id=new.entity_id,
             created=event.time,
             origin="event",
             origin_event=event.event_id,
