@@ -38,7 +38,9 @@ def memory_read_nanoseconds(steps: int = 1_000_000, rounds: int = 3) -> float:
     """The best of ``rounds`` of a chain of dependent reads at scattered places of 64 MiB,
     in nanoseconds per read (the interpreter's own share included)."""
     mask = (1 << _CHAIN_BITS) - 1
-    chain = array.array("q", [(_MULTIPLIER * i + _INCREMENT) & mask for i in range(mask + 1)])
+    # from a generator, not a list: 8 M transient integers would bloat this process, and
+    # with it the processes that benchmarks fork afterwards
+    chain = array.array("q", ((_MULTIPLIER * i + _INCREMENT) & mask for i in range(mask + 1)))
     best = float("inf")
     for _ in range(rounds):
         index = 0

@@ -17,7 +17,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -63,8 +62,22 @@ def measure_filter(files: list[str], workers: int) -> float:
     return time.perf_counter() - started
 
 
+# Runs a command and reports its time and peak memory. A process started by the benchmark
+# itself would inherit the benchmark's own high-water mark (Linux records the RSS of the
+# image an exec replaces), so the ingest is started from this small launcher instead.
+_LAUNCHER = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(process.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def measure_ingest(corpus: Path, workers: int) -> tuple[float, int, dict[str, object]]:
-    """Seconds, peak RSS (KiB) and the JSON summary of ``trailaudit ingest`` into a new database."""
+    """Seconds, peak RSS (KiB, of the ingest's processes) and the JSON summary of
+    ``trailaudit ingest`` into a new database."""
     with tempfile.TemporaryDirectory() as scratch:
         config = Path(scratch) / "config.toml"
         config.write_text(f"[ingest]\nworkers = {workers}\n", encoding="utf-8")
@@ -72,11 +85,13 @@ def measure_ingest(corpus: Path, workers: int) -> tuple[float, int, dict[str, ob
             sys.executable, "-m", "auditor", "--config", str(config),
             "--db", str(Path(scratch) / "bench.db"), "-q", "ingest", "--json", str(corpus),
         ]  # fmt: skip
-        started = time.perf_counter()
-        done = subprocess.run(command, check=True, capture_output=True)
-        elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, peak, json.loads(done.stdout)
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", _LAUNCHER, *command], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"ingest failed ({done.returncode}): {done.stderr}")
+        seconds, peak = done.stderr.split()[-2:]
+    return float(seconds), int(peak), json.loads(done.stdout)
 
 
 def main() -> None:
