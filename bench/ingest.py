@@ -17,6 +17,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,15 @@ def _inflate(path: str) -> int:
     data = read_whole(path)  # as ingest reads: the floor must be the quickest read
     size = int.from_bytes(data[-4:], "little")
     return len(isal_zlib.decompress(data, 31, size + 1))
+
+
+def processor_seconds() -> float:
+    """Processor time (user and system) of this process and of every child it has reaped."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def measure_floor(files: list[str], workers: int) -> float:
@@ -119,12 +129,19 @@ def main() -> None:
     print(host_line("start"))
     for name in files:  # into the page cache first: a cold first round would flatter the ratio
         read_whole(name)
+    processor: dict[str, list[float]] = {"floor": [], "filter": [], "ingest": []}
     for _ in range(args.repeat):
+        before = processor_seconds()
         floors.append(measure_floor(files, args.workers))
+        after_floor = processor_seconds()
         filters.append(measure_filter(files, args.workers))
+        after_filter = processor_seconds()
         seconds, peak, summary = measure_ingest(corpus, args.workers)
         ingests.append(seconds)
         peaks.append(peak)
+        processor["floor"].append(after_floor - before)
+        processor["filter"].append(after_filter - after_floor)
+        processor["ingest"].append(processor_seconds() - after_filter)
     middle = len(floors) // 2
     floor, ingest = sorted(floors)[middle], sorted(ingests)[middle]
     selected = sorted(filters)[middle]
@@ -148,6 +165,8 @@ def main() -> None:
     ratios = sorted(f / i for f, i in zip(floors, ingests, strict=True))
     rounds = ", ".join(f"{f / i:.2f}" for f, i in zip(floors, ingests, strict=True))
     print(f"ratio to floor: {ratios[middle]:.2f}x  (rounds: {rounds}; target >= 0.60x)")
+    spent = ", ".join(f"{name} {sorted(times)[middle]:.2f}" for name, times in processor.items())
+    print(f"processor time, all processes (core-seconds, median): {spent}")
     print(host_line("end"))
     if not args.keep:
         shutil.rmtree(corpus)

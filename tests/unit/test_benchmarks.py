@@ -38,6 +38,7 @@ def test_ingest_benchmark_prints_the_ratio_to_the_floor(tmp_path: Path) -> None:
     output = _run("ingest.py", "--mb", "1", "--dir", str(tmp_path), "--repeat", "1")
     assert re.search(r"floor  \(isal presized\): +\d+\.\d+ s", output)
     assert re.search(r"ratio to floor: \d+\.\d+x  \(rounds: \d+\.\d+; target >= 0\.60x\)", output)
+    assert re.search(r"core-seconds, median\): floor \d+\.\d+, filter \d+\.\d+, ingest", output)
     assert _host_lines(output) == ["start", "end"]
     assert not list(tmp_path.iterdir()), "the corpus is removed without --keep"
 
