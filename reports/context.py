@@ -9,7 +9,14 @@ from typing import Any
 from auditor.findings import Finding
 from auditor.store.event_store import InputProblem
 from auditor.timeutil import format_instant
-from reports.model import HEADLINE_KEYS, AssumptionSummary, ReportData, SignInSummary, TrendPoint
+from reports.model import (
+    HEADLINE_KEYS,
+    AssumptionSummary,
+    ReportData,
+    SignInSummary,
+    TrendPoint,
+    Window,
+)
 from reports.view import (
     SEVERITIES,
     EntityGroup,
@@ -61,6 +68,8 @@ class ReportView:
     suppressed_count: int
     changes: tuple[EntityGroup, ...]
     change_count: int
+    no_events: bool  # an analyzed window that held no event: quiet, or not delivered?
+    window_options: str  # ``--since T --until T`` for commands about the same window
     sign_ins: Listing
     assumptions: Listing
     problems: Listing
@@ -124,6 +133,16 @@ def trend_keys(trends: tuple[TrendPoint, ...]) -> tuple[str, ...]:
     return tuple(ordered + sorted(present - set(SEVERITIES)))
 
 
+def window_options(window: Window) -> str:
+    """The command-line options that name this window (an open end is left out)."""
+    options = []
+    if window.since is not None:
+        options.append(f"--since {format_instant(window.since)}")
+    if window.until is not None:
+        options.append(f"--until {format_instant(window.until)}")
+    return " ".join(options)
+
+
 def build_view(data: ReportData, limits: Limits) -> ReportView:
     """Arrange ``data`` for the templates (pure; everything sorted)."""
     ordered = sorted_findings(data.findings)
@@ -149,6 +168,8 @@ def build_view(data: ReportData, limits: Limits) -> ReportView:
         suppressed_count=len(suppressed),
         changes=entity_groups(data.changes, limits),
         change_count=len(data.changes),
+        no_events=data.kind != "diff" and data.stats.get("events_analyzed") == 0,
+        window_options=window_options(data.window),
         sign_ins=_listing(sorted(data.sign_ins, key=sign_in_key), limits.rows),
         assumptions=_listing(sorted(data.assumptions, key=assumption_key), limits.rows),
         problems=_listing(sorted(data.input_problems, key=problem_key), limits.rows),
