@@ -68,6 +68,7 @@ class ReportView:
     suppressed_count: int
     changes: tuple[EntityGroup, ...]
     change_count: int
+    analyzed: bool  # the window's events were judged (findings, activity); a diff's were not
     no_events: bool  # an analyzed window that held no event: quiet, or not delivered?
     window_options: str  # ``--since T --until T`` for commands about the same window
     sign_ins: Listing
@@ -168,6 +169,7 @@ def build_view(data: ReportData, limits: Limits) -> ReportView:
         suppressed_count=len(suppressed),
         changes=entity_groups(data.changes, limits),
         change_count=len(data.changes),
+        analyzed=data.kind != "diff",
         no_events=data.kind != "diff" and data.stats.get("events_analyzed") == 0,
         window_options=window_options(data.window),
         sign_ins=_listing(sorted(data.sign_ins, key=sign_in_key), limits.rows),
