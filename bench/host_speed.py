@@ -14,8 +14,9 @@ import array
 import time
 
 _CHAIN_BITS = 23  # 8 M entries of 8 bytes: 64 MiB, twice the last-level cache
-_MULTIPLIER = 0x2545F491 - (0x2545F491 % 4) + 1  # = 1 (mod 4) with an odd increment:
-_INCREMENT = 0x9E3779B1  # i -> a*i + c (mod 2^k) visits every index once (Hull-Dobell)
+# i -> a*i + c (mod 2^k) visits every index once when a = 1 (mod 4) and c is odd (Hull-Dobell)
+_MULTIPLIER = 0x2545F491
+_INCREMENT = 0x9E3779B1
 
 
 def _loop() -> None:

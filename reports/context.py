@@ -170,7 +170,7 @@ def build_view(data: ReportData, limits: Limits) -> ReportView:
         changes=entity_groups(data.changes, limits),
         change_count=len(data.changes),
         analyzed=data.kind != "diff",
-        no_events=data.kind != "diff" and data.stats.get("events_analyzed") == 0,
+        no_events=data.stats.get("events_analyzed") == 0,  # a diff analyzes no events
         window_options=window_options(data.window),
         sign_ins=_listing(sorted(data.sign_ins, key=sign_in_key), limits.rows),
         assumptions=_listing(sorted(data.assumptions, key=assumption_key), limits.rows),
