@@ -17,7 +17,9 @@ _PATH = re.compile(
     r"AWSLogs/(?:(?P<org>o-[a-z0-9]+)/)?(?P<account>\d{12})/(?P<kind>CloudTrail(?:-Digest|-Insight)?)"
     r"/(?P<region>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<name>[^/]+)$"
 )
-_STAMP = re.compile(r"_(\d{8}T\d{4,6}Z)")
+# the name's delivery stamp, ``_YYYYMMDDTHHMM[SS]Z``: read with ints, not strptime (a
+# listing reads one per file; strptime was 40% of listing a local folder)
+_STAMP = re.compile(r"_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z")
 EARLY_MARGIN = timedelta(minutes=15)
 LOG_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 SKIPPED_KINDS = {
@@ -46,12 +48,11 @@ def read_layout(path: str) -> LayoutInfo | None:
         delivered = datetime(int(match["y"]), int(match["m"]), int(match["d"]), tzinfo=UTC)
     except ValueError:
         return None
-    stamp = _STAMP.findall(match["name"])
-    if stamp:
-        text = stamp[-1]
-        pattern = "%Y%m%dT%H%M%SZ" if len(text) == 16 else "%Y%m%dT%H%MZ"
+    stamps = _STAMP.findall(match["name"])
+    if stamps:
+        year, month, day, hour, minute, second = (int(part or 0) for part in stamps[-1])
         with contextlib.suppress(ValueError):
-            delivered = datetime.strptime(text, pattern).replace(tzinfo=UTC)
+            delivered = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     return LayoutInfo(match["account"], match["region"], match["kind"], delivered, match["org"])
 
 
