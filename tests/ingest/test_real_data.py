@@ -1,9 +1,14 @@
-"""Every real IAM/STS/sign-in record is stored exactly once; the rest is skipped or reported."""
+"""Every real IAM/STS/sign-in record is stored exactly once; the rest is skipped or reported.
+
+A record is the same event as another when both eventID and eventTime agree (a repeat
+delivery); the datasets' test fixtures reuse placeholder ids ("1111", "EID12345") for
+different events at different times, and those are all kept.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor.config import IngestSettings
@@ -18,9 +23,9 @@ CONTROL = {"StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "Cr
 REQUIRED = ("eventID", "eventTime", "eventSource", "eventName")
 
 
-def _expected(files: list[Path]) -> tuple[set[str], int, int]:
-    """Independently: the event ids to keep, the problem count and the skipped count."""
-    keep: set[str] = set()
+def _expected(files: list[Path]) -> tuple[set[tuple[str, int]], int, int]:
+    """Independently: the (eventID, µs) to keep, the problem count and the skipped count."""
+    keep: set[tuple[str, int]] = set()
     problems = skipped = 0
     for path in files:
         for line in read_lines(path):
@@ -36,11 +41,12 @@ def _expected(files: list[Path]) -> tuple[set[str], int, int]:
                 problems += 1
                 continue
             try:
-                datetime.fromisoformat(record["eventTime"].replace("Z", "+00:00"))
+                instant = datetime.fromisoformat(record["eventTime"].replace("Z", "+00:00"))
             except ValueError:
                 problems += 1
                 continue
-            keep.add(record["eventID"])
+            instant = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+            keep.add((record["eventID"], round(instant.timestamp() * 1_000_000)))
     return keep, problems, skipped
 
 
@@ -53,7 +59,7 @@ def test_real_records_are_stored_exactly_once(store: EventStore) -> None:
         store,
         IngestSettings(workers=1),
     )
-    stored = [row[0] for row in store.connection.execute("SELECT event_id FROM events")]
+    stored = list(store.connection.execute("SELECT event_id, event_time_us FROM events"))
     assert len(stored) == len(set(stored))
     assert set(stored) == expected_ids
     assert len(summary.problems) == expected_problems
