@@ -101,7 +101,7 @@ class IngestSummary:
 @dataclass(frozen=True, slots=True)
 class _PendingFile:
     log_file: LogFile
-    read_before: bool  # a changed file read again: its old events move to its new row
+    read_before: bool  # a changed file read again: it keeps its id, and its events theirs
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,7 @@ def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) ->
     problems: list[InputProblem] = []
     store = writer.store
     with writer.lock, store.transaction():
-        file_id = store.next_file_id()
+        new_id = store.next_file_id()
         for pending, selection in read:
             log_file = pending.log_file
             found = _problems(log_file, selection)
@@ -161,8 +161,11 @@ def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) ->
             if selection.fatal:
                 outcomes.append(FileOutcome(log_file, 0, 0, 0, found))
                 continue
-            if pending.read_before:
-                store.move_file_events(log_file.location, file_id)
+            # a file read again keeps its id: its events need no update (which would scan
+            # the whole events table once per changed file)
+            file_id = store.file_id_of(log_file.location) if pending.read_before else None
+            if file_id is None:
+                file_id, new_id = new_id, new_id + 1
             inserted = store.insert_events(selection.rows, file_id)
             kept = len(selection.rows)
             stored = StoredFile(
@@ -170,7 +173,6 @@ def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) ->
                 selection.records_seen, kept, kept - inserted, len(selection.problems),
             )  # fmt: skip
             files.append((stored, file_id))
-            file_id += 1
             outcomes.append(FileOutcome(log_file, selection.records_seen, kept, inserted, found))
         store.record_files(files)
         store.record_problems(problems)

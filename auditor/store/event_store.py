@@ -166,13 +166,12 @@ class EventStore:
         row = self.connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()
         return int(row[0])
 
-    def move_file_events(self, location: str, file_id: int) -> None:
-        """Point the events of a file being read again at its new id."""
-        self.connection.execute(
-            "UPDATE events SET file_id = ?"
-            " WHERE file_id = (SELECT id FROM files WHERE location = ?)",
-            (file_id, location),
-        )
+    def file_id_of(self, location: str) -> int | None:
+        """The id of a file read before (kept when it is read again), or None."""
+        row = self.connection.execute(
+            "SELECT id FROM files WHERE location = ?", (location,)
+        ).fetchone()
+        return int(row[0]) if row else None
 
     def record_files(self, files: list[tuple[StoredFile, int]]) -> None:
         """Write (or replace) the rows of completely read files, each under its given id."""
@@ -180,7 +179,7 @@ class EventStore:
         self.connection.executemany(
             "INSERT INTO files (id, location, size, version, records_seen, records_kept,"
             " duplicates, problems, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (location) DO UPDATE SET id = excluded.id, size = excluded.size,"
+            " ON CONFLICT (location) DO UPDATE SET size = excluded.size,"
             " version = excluded.version, records_seen = excluded.records_seen,"
             " records_kept = excluded.records_kept, duplicates = excluded.duplicates,"
             " problems = excluded.problems, ingested_at = excluded.ingested_at",

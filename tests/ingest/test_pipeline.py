@@ -45,6 +45,23 @@ def test_second_ingest_reads_nothing_and_duplicates_are_ignored(
     assert store.count_events() == 3
 
 
+def test_a_changed_file_is_read_again_under_its_id_with_its_events(
+    store: EventStore, tmp_path: Path
+) -> None:
+    changed = s3_path(tmp_path, unique="a" * 16)
+    write_trail_file(changed, [record("1")])
+    write_trail_file(s3_path(tmp_path, unique="b" * 16), [record("2")])
+    _ingest(store, tmp_path)
+    ids_before = dict(store.connection.execute("SELECT location, id FROM files"))
+    write_trail_file(changed, [record("1"), record("4")])  # the file grew
+    again = _ingest(store, tmp_path)
+    assert (again.files_read, again.new_events, again.duplicates) == (1, 1, 1)
+    assert dict(store.connection.execute("SELECT location, id FROM files")) == ids_before
+    by_event = dict(store.connection.execute("SELECT event_id, file_id FROM events"))
+    assert by_event == {"1": ids_before[str(changed)], "4": ids_before[str(changed)],
+                        "2": ids_before[str(s3_path(tmp_path, unique="b" * 16))]}  # fmt: skip
+
+
 def test_arrival_order_is_monotonic_across_ingests(store: EventStore, tmp_path: Path) -> None:
     write_trail_file(
         s3_path(tmp_path, unique="a" * 16), [record("late", time="2026-11-01T00:00:00Z")]
