@@ -125,10 +125,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         40,
         "events unique on (eventTime, eventID): one index, in replay order",
-        # A repeat delivery carries its event's eventTime unchanged, so this deduplicates
-        # exactly as eventID alone did. The index follows time, so an ingest's inserts
+        # A repeat delivery carries its event's eventTime unchanged, so repeats are still
+        # dropped; records that reuse an id at another instant (test fixtures' "1111")
+        # are now kept as the distinct events they are. The index follows time, so inserts
         # touch a few neighbouring pages instead of pages all over an eventID index (40%
-        # less write-ahead log), and replay reads events in its order with no sort.
+        # less write-ahead log in an ingest), and replay reads events in its order, unsorted.
         # SQLite cannot drop a column's UNIQUE: the table is rebuilt (arrivals kept).
         """
         CREATE TABLE events_rebuilt (
