@@ -138,13 +138,6 @@ class EventStore:
             raise
         self.connection.execute("COMMIT")
 
-    def is_file_current(self, location: str, size: int, version: str) -> bool:
-        """Whether this exact file (same size and version) was already read completely."""
-        row = self.connection.execute(
-            "SELECT size, version FROM files WHERE location = ?", (location,)
-        ).fetchone()
-        return row is not None and row[0] == size and row[1] == version
-
     def file_versions(self) -> dict[str, tuple[int, str]]:
         """Size and version of every completely read file, by location."""
         rows = self.connection.execute("SELECT location, size, version FROM files")
