@@ -106,8 +106,3 @@ def _parse_shared(data: Mapping[str, Any]) -> PolicyDocument | None:
     found = _shared[key] = parse_policy(dict(data))
     return found
 
-
-def documents_of(values: Mapping[str, Document]) -> list[PolicyDocument]:
-    """The parsed policies among ``values`` (those that parse)."""
-    parsed = (value.parsed() for value in values.values())
-    return [doc for doc in parsed if doc is not None]
