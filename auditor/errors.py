@@ -56,11 +56,5 @@ class StoreError(AuditorError):
     """The event store cannot be opened or is in an unexpected state."""
 
 
-class SourceError(AuditorError):
-    """A log source cannot be listed or read at all."""
-
-    exit_status = ExitStatus.INPUT_PROBLEMS
-
-
 class RunLockedError(AuditorError):
     """Another run holds the store's run lock."""

@@ -39,8 +39,6 @@ from auditor.demo.sts import get_caller_identity as caller_identity
 from auditor.timeutil import format_instant
 
 START, END = DEMO_WINDOW
-INTRUSION_DAY = 12
-
 # (account, role, service, region, session kind, every hours, active from, active until)
 ServiceRole = tuple[str, str, str, str, str, int, datetime, datetime]
 

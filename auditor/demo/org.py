@@ -15,8 +15,6 @@ DATADOG = "464622532012"
 
 DEMO_ORGANIZATION_ACCOUNTS: tuple[str, ...] = (MANAGEMENT, PROD, DEV)
 DEMO_KNOWN_ACCOUNTS: dict[str, str] = {DATADOG: "Datadog"}
-ACCOUNT_NAMES: dict[str, str] = {MANAGEMENT: "management", PROD: "prod", DEV: "dev"}
-
 DEMO_WINDOW: tuple[datetime, datetime] = (
     datetime(2026, 11, 2, tzinfo=UTC),
     datetime(2026, 11, 16, tzinfo=UTC),
@@ -59,16 +57,11 @@ BOTO_AGENT = (
     "lang/python#3.11.10 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36"
 )
 DATADOG_AGENT = "aws-sdk-go/1.55.5 (go1.22.7; linux; amd64) datadog-aws-integration"
-CONSOLE_AGENT = "AWS Internal"
-
 IDENTITY_CENTER_REGION = "us-east-1"
-IDENTITY_STORE = "d-9067a1b2c3"
 SSO_PROVIDER = "AWSSSO_4f0d2a9c8b7e6d51_DO_NOT_DELETE"
 SSO_ISSUER = (
     "https://portal.sso.us-east-1.amazonaws.com/saml/assertion/MTExMTExMTExMTExX2lucy03MjIzYjFhMGQ5"
 )
-PERMISSION_SETS: tuple[str, ...] = ("AdministratorAccess", "ReadOnlyAccess")
-
 # Identity Center users (session names) and their usual laptop address.
 PEOPLE: dict[str, str] = {
     "maria.garcia@acme.example": OFFICE_IPS[0],

@@ -105,4 +105,3 @@ def _parse_shared(data: Mapping[str, Any]) -> PolicyDocument | None:
         _shared.clear()
     found = _shared[key] = parse_policy(dict(data))
     return found
-

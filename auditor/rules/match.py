@@ -17,7 +17,6 @@ from typing import Any
 
 OPERATORS = ("equals", "glob", "re", "contains", "startswith", "endswith", "exists")
 FLAGS = ("ci",)
-RESERVED = ("any", "not")
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 _MISSING = object()
