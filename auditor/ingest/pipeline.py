@@ -25,7 +25,7 @@ from auditor.errors import ExitStatus
 from auditor.ingest.keep import KeepRule
 from auditor.ingest.select import Selection, select_records
 from auditor.sources.interface import LogFile, SkippedFile, read_log_file
-from auditor.store.event_store import EventStore, InputProblem, StoredFile
+from auditor.store.event_store import EventStore, InputProblem, KnownFile, StoredFile
 
 SMALL_JOB_FILES = 8
 GROUP_BYTES = 16 * 2**20  # compressed input per group: few transactions, even load (measured)
@@ -101,7 +101,7 @@ class IngestSummary:
 @dataclass(frozen=True, slots=True)
 class _PendingFile:
     log_file: LogFile
-    read_before: bool  # a changed file read again: it keeps its id, and its events theirs
+    known_id: int | None  # a changed file read again keeps its id, and its events theirs
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) ->
                 continue
             # a file read again keeps its id: its events need no update (which would scan
             # the whole events table once per changed file)
-            file_id = store.file_id_of(log_file.location) if pending.read_before else None
+            file_id = pending.known_id
             if file_id is None:
                 file_id, new_id = new_id, new_id + 1
             inserted = store.insert_events(selection.rows, file_id)
@@ -192,7 +192,7 @@ def _ingest_group(group: list[_PendingFile]) -> list[FileOutcome]:
 
 def _pending(
     items: Iterable[LogFile | SkippedFile],
-    known: dict[str, tuple[int, str]],
+    known: dict[str, KnownFile],
     summary: IngestSummary,
     unreadable: list[InputProblem],
 ) -> Iterator[_PendingFile]:
@@ -202,10 +202,12 @@ def _pending(
             summary.files_skipped[item.reason] += 1
             if item.reason.startswith(("cannot", "no such")):
                 unreadable.append(InputProblem(item.location, None, item.reason))
-        elif known.get(item.location) == (item.size, item.version):
-            summary.files_skipped["already ingested, unchanged"] += 1
         else:
-            yield _PendingFile(item, item.location in known)
+            before = known.get(item.location)
+            if before is not None and (before.size, before.version) == (item.size, item.version):
+                summary.files_skipped["already ingested, unchanged"] += 1
+            else:
+                yield _PendingFile(item, before.id if before is not None else None)
 
 
 def _groups(pending: Iterator[_PendingFile], max_files: int) -> Iterator[list[_PendingFile]]:

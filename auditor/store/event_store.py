@@ -66,6 +66,14 @@ class StoredFile:
     problems: int
 
 
+class KnownFile(NamedTuple):
+    """A file read completely before: what it was then, and its id (kept if it is read again)."""
+
+    size: int
+    version: str
+    id: int
+
+
 @dataclass(frozen=True, slots=True)
 class InputProblem:
     """Something in the input that could not be read, and where."""
@@ -138,13 +146,13 @@ class EventStore:
             raise
         self.connection.execute("COMMIT")
 
-    def file_versions(self) -> dict[str, tuple[int, str]]:
-        """Size and version of every completely read file, by location."""
-        rows = self.connection.execute("SELECT location, size, version FROM files")
-        return {location: (size, version) for location, size, version in rows}
+    def file_versions(self) -> dict[str, KnownFile]:
+        """Size, version and id of every completely read file, by location."""
+        rows = self.connection.execute("SELECT location, size, version, id FROM files")
+        return {location: KnownFile(size, version, id_) for location, size, version, id_ in rows}
 
     def insert_events(self, rows: list[EventRow], file_id: int | None = None) -> int:
-        """Insert events, ignoring eventIDs already stored; return how many were new."""
+        """Insert events, ignoring repeats (same eventTime and eventID); return how many are new."""
         before = self.connection.total_changes
         self.connection.executemany(
             "INSERT OR IGNORE INTO events (event_id, event_time_us, event_source, event_name,"
@@ -158,13 +166,6 @@ class EventStore:
         """The id the next recorded file will get (call inside the write transaction)."""
         row = self.connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()
         return int(row[0])
-
-    def file_id_of(self, location: str) -> int | None:
-        """The id of a file read before (kept when it is read again), or None."""
-        row = self.connection.execute(
-            "SELECT id FROM files WHERE location = ?", (location,)
-        ).fetchone()
-        return int(row[0]) if row else None
 
     def record_files(self, files: list[tuple[StoredFile, int]]) -> None:
         """Write (or replace) the rows of completely read files, each under its given id."""
