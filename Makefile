@@ -33,9 +33,9 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py --mb 200
-	@if [ -f bench/replay.py ]; then $(BIN)/python bench/replay.py; fi
-	@if [ -f bench/report.py ]; then $(BIN)/python bench/report.py; fi
-	@if [ -f bench/s3.py ]; then $(BIN)/python bench/s3.py; fi
+	$(BIN)/python bench/replay.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/s3.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache demo-report bench/out
