@@ -31,6 +31,7 @@ from isal import isal_zlib
 
 import auditor
 from auditor.ingest.keep import DEFAULT_KEEP_RULE
+from auditor.ingest.locate import finder_name
 from auditor.ingest.select import select_records
 from auditor.sources.local import read_whole
 from auditor.testing.corpus import CorpusSpec, write_corpus
@@ -156,6 +157,7 @@ def main() -> None:
         f"corpus: {len(files):,} files, {size_mb:,.1f} MB gzip, {records:,} records, {kept:,} kept"
     )
     print(f"workers: {args.workers}, runs: {args.repeat} (median shown)")
+    print(f"record finder: {finder_name()}")
     print(f"floor  (isal presized): {floor:6.2f} s  {size_mb / floor:7.1f} MB/s")
     print(
         f"filter (no store):      {selected:6.2f} s  {size_mb / selected:7.1f} MB/s"

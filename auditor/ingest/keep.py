@@ -24,9 +24,9 @@ class KeepRule:
         return cls(frozenset(settings.event_sources), frozenset(pairs))
 
     @property
-    def needle_sources(self) -> tuple[str, ...]:
-        """Every event source worth looking for in raw bytes, sorted."""
-        return tuple(sorted(self.sources | {source for source, _ in self.events}))
+    def needle_sources(self) -> tuple[bytes, ...]:
+        """Every event source worth looking for in raw bytes, sorted, as bytes."""
+        return tuple(sorted(s.encode() for s in self.sources | {s for s, _ in self.events}))
 
     def keeps(self, source: str, name: str) -> bool:
         """Whether a record with this eventSource and eventName is kept."""

@@ -3,33 +3,25 @@
 This is the unit of work that ingest maps over a process pool (and that a Spark or
 Glue job can map over S3 keys unchanged). Fast path: S3-delivered files are compact
 ``{"Records":[{"eventVersion":...},...]}``; a SIMD substring search (StringZilla,
-with a ``bytes.find`` fallback) finds ``"eventSource":"<kept source>"`` and only the
-records around the hits are parsed. Any surprise falls back to a full parse.
+or one AVX2 pass in C: see ``locate``) finds ``"eventSource":"<kept source>"`` and
+only the records around the hits are parsed. Any surprise falls back to a full parse.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
 
 from auditor.ingest.decode import DecodeError, inflate, to_utf8
 from auditor.ingest.keep import KeepRule
+from auditor.ingest.locate import RECORD_MARK, record_starts
 from auditor.ingest.rows import Skip, build_row
 from auditor.ingest.shapes import NotCloudTrailError, looks_like_json_lines, unwrap
 from auditor.store.event_store import EventRow
 
-try:
-    import stringzilla as _sz
-
-    HAVE_STRINGZILLA = True
-except ImportError:  # pragma: no cover - exercised only without stringzilla
-    HAVE_STRINGZILLA = False
-
 S3_PREFIX = b'{"Records":[{"eventVersion":'
-RECORD_MARK = b'{"eventVersion":'
 NEXT_RECORD = b',{"eventVersion":'
 
 
@@ -47,31 +39,16 @@ class _FastPathMiss(Exception):
     """The compact layout assumption did not hold; use the full parser."""
 
 
-def _finder(text: bytes) -> tuple[Callable[..., int], Callable[..., int], Callable[[bytes], int]]:
-    if HAVE_STRINGZILLA:
-        view = _sz.Str(text)
-        return view.find, view.rfind, view.count
-    return text.find, text.rfind, text.count
-
-
 def _select_fast(text: bytes, rule: KeepRule, result: Selection) -> None:
-    find, rfind, count = _finder(text)
-    tail = text.rstrip()
+    tail = text[-64:].rstrip()  # of a slice: stripping the whole text would copy it
     if not tail.endswith(b"]}"):
         raise _FastPathMiss
-    last_end = len(tail) - 2
-    result.records_seen = count(RECORD_MARK)
-    starts: set[int] = set()
-    for source in rule.needle_sources:
-        needle = b'"eventSource":"' + source.encode() + b'"'
-        hit = find(needle)
-        while hit != -1:
-            starts.add(rfind(RECORD_MARK, 0, hit))
-            hit = find(needle, hit + len(needle))
-    for start in sorted(starts):
+    last_end = len(text) - len(text[-64:]) + len(tail) - 2
+    result.records_seen, starts = record_starts(text, rule.needle_sources)
+    for start in starts:
         if start < 0:
             raise _FastPathMiss
-        end = find(NEXT_RECORD, start + 1)
+        end = text.find(NEXT_RECORD, start + 1)
         chunk = text[start : end if end != -1 else last_end]
         try:
             record = orjson.loads(chunk)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.ingest.records import record, s3_path, write_trail_file
+from tests.ingest.test_locate import EXTENSION_EXPECTED
 
 REPO = Path(__file__).resolve().parents[2]
 NEEDED = (
@@ -46,7 +47,9 @@ def test_the_wheel_holds_rules_templates_and_tables(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = [name for name in NEEDED if name not in names]
     assert missing == []
-    assert not any(name.startswith("tests/") for name in names)
+    assert not any(name.startswith("tests/") or name.endswith(".pyc") for name in names)
+    extension = [name for name in names if name.startswith("auditor/ingest/_scan.")]
+    assert any(name.endswith((".so", ".pyd")) for name in extension) == EXTENSION_EXPECTED
 
 
 def test_installed_outside_the_checkout_it_runs(wheel: Path, tmp_path: Path) -> None:
@@ -80,7 +83,9 @@ def test_installed_outside_the_checkout_it_runs(wheel: Path, tmp_path: Path) -> 
     )
     assert checks.returncode == 0, checks.stdout + checks.stderr
     where = subprocess.run(
-        [python, "-c", "import auditor, checks; print(auditor.__file__, checks.__file__)"],
+        [python, "-c", "import auditor, checks; print(auditor.__file__, checks.__file__)\n"
+         "from auditor.ingest.locate import NATIVE_SCAN; print(NATIVE_SCAN)"],
         cwd=tmp_path, capture_output=True, text=True,
     )  # fmt: skip
     assert str(REPO) not in where.stdout
+    assert where.stdout.split()[-1] == str(EXTENSION_EXPECTED)
