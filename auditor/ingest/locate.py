@@ -51,7 +51,9 @@ def record_starts_by_search(text: bytes, sources: tuple[bytes, ...]) -> tuple[in
 
 def finder_name() -> str:
     """Which implementation :func:`record_starts` uses, for benchmarks."""
-    return "one pass in C (AVX2)" if NATIVE_SCAN else "StringZilla, one pass per needle"
+    if NATIVE_SCAN:
+        return "one pass in C (AVX2)"
+    return f"{'StringZilla' if HAVE_STRINGZILLA else 'bytes.find'}, one pass per needle"
 
 
 def record_starts(text: bytes, sources: tuple[bytes, ...]) -> tuple[int, list[int]]:
