@@ -4,7 +4,8 @@ Generates (or reuses) a synthetic corpus in the S3 layout, then measures:
   floor   every file read and gunzipped with isal, output presized from the gzip
           trailer, on all cores (the physical limit of any ingest);
   filter  the pure filter alone on all cores (read, gunzip, find and parse the kept
-          records), which is what a Spark or Glue job maps over S3 keys;
+          records), which is what a Spark or Glue job maps over S3 keys; when the C
+          record finder is in use, also with the portable finder, as its baseline;
   ingest  ``trailaudit ingest`` end to end into a new database, in a subprocess.
 Prints MB/s of compressed input, records/s, peak memory and the ratio to the floor.
 
@@ -30,8 +31,8 @@ from host_speed import host_line
 from isal import isal_zlib
 
 import auditor
+from auditor.ingest import locate
 from auditor.ingest.keep import DEFAULT_KEEP_RULE
-from auditor.ingest.locate import finder_name
 from auditor.ingest.select import select_records
 from auditor.sources.local import read_whole
 from auditor.testing.corpus import CorpusSpec, write_corpus
@@ -66,10 +67,16 @@ def _filter(path: str) -> int:
     return len(select_records(data, path, DEFAULT_KEEP_RULE, 2**30).rows)
 
 
-def measure_filter(files: list[str], workers: int) -> float:
-    """Seconds for the pure filter alone (read, gunzip, select, parse kept) on all cores."""
+def _use_finder(native: bool) -> None:
+    locate.NATIVE_SCAN = native
+
+
+def measure_filter(files: list[str], workers: int, native: bool) -> float:
+    """Seconds for the pure filter alone (read, gunzip, select, parse kept) on all cores,
+    with the C record finder or the portable one."""
     started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, _use_finder, (native,)) as pool:
         for _ in pool.imap_unordered(_filter, files, chunksize=8):
             pass
     return time.perf_counter() - started
@@ -127,7 +134,8 @@ def main() -> None:
         )
     files = sorted(str(p) for p in corpus.rglob("*.json.gz"))
     size_mb = sum(os.path.getsize(f) for f in files) / 1e6
-    floors, filters, ingests, peaks = [], [], [], []
+    floors, filters, portable, ingests, peaks = [], [], [], [], []
+    native = locate.NATIVE_SCAN
     summary: dict[str, object] = {}
     print(host_line("start"))
     for name in files:  # into the page cache first: a cold first round would flatter the ratio
@@ -140,14 +148,17 @@ def main() -> None:
         before = processor_seconds()
         floors.append(measure_floor(files, args.workers))
         after_floor = processor_seconds()
-        filters.append(measure_filter(files, args.workers))
+        filters.append(measure_filter(files, args.workers, native))
         after_filter = processor_seconds()
+        if native:
+            portable.append(measure_filter(files, args.workers, native=False))
+        before_ingest = processor_seconds()
         seconds, peak, summary = measure_ingest(corpus, args.workers)
         ingests.append(seconds)
         peaks.append(peak)
         processor["floor"].append(after_floor - before)
         processor["filter"].append(after_filter - after_floor)
-        processor["ingest"].append(processor_seconds() - after_filter)
+        processor["ingest"].append(processor_seconds() - before_ingest)
     middle = len(floors) // 2
     floor, ingest = sorted(floors)[middle], sorted(ingests)[middle]
     selected = sorted(filters)[middle]
@@ -157,12 +168,19 @@ def main() -> None:
         f"corpus: {len(files):,} files, {size_mb:,.1f} MB gzip, {records:,} records, {kept:,} kept"
     )
     print(f"workers: {args.workers}, runs: {args.repeat} (median shown)")
-    print(f"record finder: {finder_name()}")
+    print(f"record finder: {locate.finder_name()}")
     print(f"floor  (isal presized): {floor:6.2f} s  {size_mb / floor:7.1f} MB/s")
     print(
         f"filter (no store):      {selected:6.2f} s  {size_mb / selected:7.1f} MB/s"
         f"  ratio to floor {floor / selected:.2f}x"
     )
+    if portable:
+        baseline = sorted(portable)[middle]
+        print(
+            f"filter (no C finder):   {baseline:6.2f} s  {size_mb / baseline:7.1f} MB/s"
+            f"  ratio to floor {floor / baseline:.2f}x  (the C finder: {baseline / selected:.2f}x"
+            " as fast)"
+        )
     print(
         f"ingest (end to end):    {ingest:6.2f} s  {size_mb / ingest:7.1f} MB/s"
         f"  {records / ingest:,.0f} records/s  peak RSS {max(peaks) / 1024:,.0f} MiB"
