@@ -101,6 +101,8 @@ static Py_ssize_t scan_avx2(Scan *s) {
 }
 #endif
 
+static int simd = 0; /* the CPU has AVX2: set once, when the module loads */
+
 static int simd_available(void) {
 #ifdef HAVE_AVX2_PATH
     __builtin_cpu_init();
@@ -129,7 +131,7 @@ static PyObject *scan(PyObject *Py_UNUSED(module), PyObject *args) {
     }
     Py_ssize_t from = 0;
 #ifdef HAVE_AVX2_PATH
-    if (simd_available())
+    if (simd)
         from = scan_avx2(&s);
 #endif
     if (!s.failed)
@@ -157,8 +159,9 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__scan(void) {
+    simd = simd_available();
     PyObject *m = PyModule_Create(&module);
-    if (m != NULL && PyModule_AddObject(m, "SIMD", PyBool_FromLong(simd_available())) < 0) {
+    if (m != NULL && PyModule_AddObject(m, "SIMD", PyBool_FromLong(simd)) < 0) {
         Py_DECREF(m);
         return NULL;
     }
