@@ -14,6 +14,7 @@ import pytest
 
 from tests.ingest.records import record, s3_path, write_trail_file
 from tests.ingest.test_locate import EXTENSION_EXPECTED
+from tests.unit.test_arenas import ARENAS_EXPECTED
 
 REPO = Path(__file__).resolve().parents[2]
 NEEDED = (
@@ -48,8 +49,14 @@ def test_the_wheel_holds_rules_templates_and_tables(wheel: Path) -> None:
     missing = [name for name in NEEDED if name not in names]
     assert missing == []
     assert not any(name.startswith("tests/") or name.endswith(".pyc") for name in names)
-    extension = [name for name in names if name.startswith("auditor/ingest/_scan.")]
-    assert any(name.endswith((".so", ".pyd")) for name in extension) == EXTENSION_EXPECTED
+    for prefix, expected in (
+        ("auditor/ingest/_scan.", EXTENSION_EXPECTED),
+        ("auditor/_arenas.", ARENAS_EXPECTED),
+    ):
+        built = [
+            name for name in names if name.startswith(prefix) and name.endswith((".so", ".pyd"))
+        ]
+        assert bool(built) == expected, prefix
 
 
 def test_installed_outside_the_checkout_it_runs(wheel: Path, tmp_path: Path) -> None:
@@ -84,8 +91,9 @@ def test_installed_outside_the_checkout_it_runs(wheel: Path, tmp_path: Path) -> 
     assert checks.returncode == 0, checks.stdout + checks.stderr
     where = subprocess.run(
         [python, "-c", "import auditor, checks; print(auditor.__file__, checks.__file__)\n"
+         "from auditor.arenas import use_huge_pages; print(use_huge_pages())\n"
          "from auditor.ingest.locate import NATIVE_SCAN; print(NATIVE_SCAN)"],
         cwd=tmp_path, capture_output=True, text=True,
     )  # fmt: skip
     assert str(REPO) not in where.stdout
-    assert where.stdout.split()[-1] == str(EXTENSION_EXPECTED)
+    assert where.stdout.split()[-2:] == [str(ARENAS_EXPECTED), str(EXTENSION_EXPECTED)]
