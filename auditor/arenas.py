@@ -1,17 +1,14 @@
 """Huge pages for the interpreter's small objects, where the optional extension is built.
 
-Replay, ``state_at`` and diffs walk millions of small objects (entities, events, their
-strings and sets) spread over gigabytes. With 4 KiB pages nearly every one of those reads
-also misses the TLB, which on a virtual machine costs a two-level page walk. The C
-extension ``_arenas`` gives pymalloc arenas advised for transparent huge pages (2 MiB):
-replaying 1,000,000 events, 17–25% more events per second on this project's machine. It
-works where the kernel's ``transparent_hugepage`` setting is ``madvise`` (the usual
-default) or ``always``, and changes nothing elsewhere. Freed arenas are kept for reuse,
-so the process's memory does not shrink back after a peak.
+Replay, ``state_at`` and diffs read millions of small objects spread over gigabytes; on
+4 KiB pages most of those reads miss the TLB as well as the cache. The C extension
+``_arenas`` hands pymalloc arenas from memory advised for transparent huge pages (2 MiB),
+which the kernel honours when its ``transparent_hugepage`` setting is ``madvise`` or
+``always``. Freed arenas are kept for reuse: a process's memory does not shrink back after
+its peak. The README's Performance section has the measurements.
 
-The CLI installs it at start; ``TRAILAUDIT_NO_EXTENSION=1`` in the environment turns it off
-(with the other optional extension).
-"""
+The CLI installs it as it starts; ``TRAILAUDIT_NO_EXTENSION=1`` turns it off, with the
+other optional extension."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ ARENAS_EXPECTED = sys.platform == "linux" and bool(
 needs_arenas = pytest.mark.skipif(
     not ARENAS_EXPECTED, reason="the arena extension is built on Linux, with a C compiler"
 )
-# (name, count) of /proc/self/smaps_rollup and statm readers, shared by the scripts
+# shared by the scripts: resident and huge-page memory (Linux /proc), and many small objects
 PROBES = """
 import gc, os
 def rss():
