@@ -40,10 +40,11 @@ class _FastPathMiss(Exception):
 
 
 def _select_fast(text: bytes, rule: KeepRule, result: Selection) -> None:
-    tail = text[-64:].rstrip()  # of a slice: stripping the whole text would copy it
-    if not tail.endswith(b"]}"):
+    tail = text[-64:]  # stripped as a slice: stripping the whole text would copy it
+    stripped = tail.rstrip()
+    if not stripped.endswith(b"]}"):
         raise _FastPathMiss
-    last_end = len(text) - len(text[-64:]) + len(tail) - 2
+    last_end = len(text) - (len(tail) - len(stripped)) - 2  # where the final "]}" starts
     result.records_seen, starts = record_starts(text, rule.needle_sources)
     for start in starts:
         if start < 0:
