@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import platform
-import shutil
-import sysconfig
 from types import ModuleType
 
 import orjson
@@ -17,6 +14,7 @@ from auditor.ingest.keep import DEFAULT_KEEP_RULE
 from auditor.ingest.locate import record_starts_by_search
 from auditor.ingest.select import select_records
 from tests.ingest.records import record
+from tests.native import SCAN_EXPECTED
 from tests.realdata import read_lines, real_record_files
 
 try:
@@ -25,10 +23,6 @@ except ImportError:  # pragma: no cover - only where the extension could not be 
     native = None
 
 SOURCES = DEFAULT_KEEP_RULE.needle_sources
-# where the install must have built the extension: x86-64 with the C compiler Python names
-EXTENSION_EXPECTED = platform.machine() in ("x86_64", "AMD64") and bool(
-    shutil.which(str(sysconfig.get_config_var("CC")).split()[0])
-)
 needs_native = pytest.mark.skipif(native is None, reason="the C extension is not built")
 
 # pieces that make and break the two patterns, at every alignment
@@ -51,7 +45,7 @@ def _native() -> ModuleType:
 
 
 @pytest.mark.skipif(
-    not EXTENSION_EXPECTED, reason="the AVX2 path is built only for x86-64, with a C compiler"
+    not SCAN_EXPECTED, reason="the AVX2 path is built only for x86-64, with a C compiler"
 )
 def test_the_extension_is_built_and_used_here() -> None:
     assert native is not None and native.SIMD and locate.NATIVE_SCAN

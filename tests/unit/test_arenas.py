@@ -4,18 +4,15 @@ allocator is process-wide and cannot be taken back."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
+from tests.native import ARENAS_EXPECTED
+
 THP_SETTING = Path("/sys/kernel/mm/transparent_hugepage/enabled")
-ARENAS_EXPECTED = sys.platform == "linux" and bool(
-    shutil.which(str(sysconfig.get_config_var("CC")).split()[0])
-)
 needs_arenas = pytest.mark.skipif(
     not ARENAS_EXPECTED, reason="the arena extension is built on Linux, with a C compiler"
 )

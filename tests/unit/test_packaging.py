@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.ingest.records import record, s3_path, write_trail_file
-from tests.ingest.test_locate import EXTENSION_EXPECTED
-from tests.unit.test_arenas import ARENAS_EXPECTED
+from tests.native import ARENAS_EXPECTED, SCAN_EXPECTED
 
 REPO = Path(__file__).resolve().parents[2]
 NEEDED = (
@@ -50,7 +49,7 @@ def test_the_wheel_holds_rules_templates_and_tables(wheel: Path) -> None:
     assert missing == []
     assert not any(name.startswith("tests/") or name.endswith(".pyc") for name in names)
     for prefix, expected in (
-        ("auditor/ingest/_scan.", EXTENSION_EXPECTED),
+        ("auditor/ingest/_scan.", SCAN_EXPECTED),
         ("auditor/_arenas.", ARENAS_EXPECTED),
     ):
         built = [
@@ -96,4 +95,4 @@ def test_installed_outside_the_checkout_it_runs(wheel: Path, tmp_path: Path) -> 
         cwd=tmp_path, capture_output=True, text=True,
     )  # fmt: skip
     assert str(REPO) not in where.stdout
-    assert where.stdout.split()[-2:] == [str(ARENAS_EXPECTED), str(EXTENSION_EXPECTED)]
+    assert where.stdout.split()[-2:] == [str(ARENAS_EXPECTED), str(SCAN_EXPECTED)]
