@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test lint typecheck unit bench clean browser-deps
 
-$(STAMP): pyproject.toml setup.py auditor/ingest/_scan.c auditor/_arenas.c
+$(STAMP): pyproject.toml setup.py auditor/ingest/_scan.c
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "trailaudit needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -1,4 +1,4 @@
-"""Build the optional C extensions; everything else is in pyproject.toml."""
+"""Build the optional C extension (the record finder); everything else is in pyproject.toml."""
 
 from setuptools import Extension, setup
 
@@ -6,6 +6,5 @@ setup(
     ext_modules=[
         # optional: without a C compiler trailaudit installs and uses the Python path
         Extension("auditor.ingest._scan", ["auditor/ingest/_scan.c"], optional=True),
-        Extension("auditor._arenas", ["auditor/_arenas.c"], optional=True),
     ]
 )

@@ -8,8 +8,7 @@ Builds a baseline of ``--entities`` users, roles, groups and customer policies, 
   state_at         at random instants, from the nearest stored snapshot;
   diff             diff_between two dates ``--diff-days`` apart (1 and 7 by default), from
                    stored snapshots, with the number of changes it reports.
-Prints events/s, seconds per query and peak memory (ru_maxrss). Like the CLI, it first gives
-pymalloc huge-page arenas (``auditor.arenas``); ``TRAILAUDIT_NO_EXTENSION=1`` measures without.
+Prints events/s, seconds per query and peak memory (ru_maxrss).
 
     python bench/replay.py                        # 200,000 events over 50,000 entities
     python bench/replay.py --events 1000000       # the full size
@@ -31,7 +30,6 @@ from typing import Any
 import orjson
 from host_speed import host_line
 
-from auditor.arenas import use_huge_pages
 from auditor.events import Event, normalize_record
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.history import diff_between, import_baseline, save_snapshot, state_at
@@ -289,7 +287,6 @@ def main() -> None:
     n = args.entities
     sizes = (n * 6 // 10, n * 2 // 10, n // 20, n * 15 // 100)
     rng = random.Random(3)
-    huge_pages = use_huge_pages()
     print(host_line("start"))
 
     started = time.perf_counter()
@@ -302,8 +299,7 @@ def main() -> None:
     print(
         f"setup: {baseline.state.size():,} entities, {len(events):,} events over {args.days} days "
         f"(generate {built - started:.1f} s, normalize {normalize_s:.1f} s"
-        f" = {len(events) / normalize_s:,.0f} events/s; huge-page arenas"
-        f" {'on' if huge_pages else 'off'})"
+        f" = {len(events) / normalize_s:,.0f} events/s)"
     )
 
     runs = []

@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from auditor import __version__
-from auditor.arenas import use_huge_pages
 from auditor.cli.context import AppContext
 from auditor.config import load_settings
 from auditor.errors import AuditorError, ExitStatus
@@ -79,7 +78,6 @@ def cli(
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; every error becomes one line on stderr and a documented exit status."""
-    use_huge_pages()  # before any command builds its objects
     verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
     try:
         result = cli.main(args=argv, prog_name="trailaudit", standalone_mode=False)

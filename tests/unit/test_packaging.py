@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.ingest.records import record, s3_path, write_trail_file
-from tests.native import ARENAS_EXPECTED, SCAN_EXPECTED
+from tests.native import SCAN_EXPECTED
 
 REPO = Path(__file__).resolve().parents[2]
 NEEDED = (
@@ -48,14 +48,12 @@ def test_the_wheel_holds_rules_templates_and_tables(wheel: Path) -> None:
     missing = [name for name in NEEDED if name not in names]
     assert missing == []
     assert not any(name.startswith("tests/") or name.endswith(".pyc") for name in names)
-    for prefix, expected in (
-        ("auditor/ingest/_scan.", SCAN_EXPECTED),
-        ("auditor/_arenas.", ARENAS_EXPECTED),
-    ):
-        built = [
-            name for name in names if name.startswith(prefix) and name.endswith((".so", ".pyd"))
-        ]
-        assert bool(built) == expected, prefix
+    built = [
+        name
+        for name in names
+        if name.startswith("auditor/ingest/_scan.") and name.endswith((".so", ".pyd"))
+    ]
+    assert bool(built) == SCAN_EXPECTED
 
 
 def test_installed_outside_the_checkout_it_runs(wheel: Path, tmp_path: Path) -> None:
@@ -90,9 +88,8 @@ def test_installed_outside_the_checkout_it_runs(wheel: Path, tmp_path: Path) -> 
     assert checks.returncode == 0, checks.stdout + checks.stderr
     where = subprocess.run(
         [python, "-c", "import auditor, checks; print(auditor.__file__, checks.__file__)\n"
-         "from auditor.arenas import use_huge_pages; print(use_huge_pages())\n"
          "from auditor.ingest.locate import NATIVE_SCAN; print(NATIVE_SCAN)"],
         cwd=tmp_path, capture_output=True, text=True,
     )  # fmt: skip
     assert str(REPO) not in where.stdout
-    assert where.stdout.split()[-2:] == [str(ARENAS_EXPECTED), str(SCAN_EXPECTED)]
+    assert where.stdout.split()[-1] == str(SCAN_EXPECTED)
