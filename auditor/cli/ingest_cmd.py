@@ -10,7 +10,7 @@ from rich.table import Table
 
 from auditor.cli.context import INSTANT, AppContext, pass_app
 from auditor.cli.progress import IngestProgressView
-from auditor.cli.safe_text import cell, terminal_safe
+from auditor.cli.safe_text import cell, json_line, terminal_safe
 from auditor.config import SourceSettings
 from auditor.ingest.pipeline import IngestSummary, ingest_files
 from auditor.sources.layout import Window
@@ -38,7 +38,7 @@ def summary_table(summary: IngestSummary) -> Table:
 def print_summary(app: AppContext, summary: IngestSummary, as_json: bool) -> None:
     """Print the summary as a table (with each problem) or as JSON."""
     if as_json:
-        click.echo(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2).decode())
+        click.echo(json_line(summary.to_dict(), orjson.OPT_INDENT_2))
         return
     app.out.print(summary_table(summary))
     for problem in summary.problems:
