@@ -12,6 +12,7 @@ import orjson
 from markupsafe import escape
 
 from auditor.findings import ActorInfo, Change, Finding
+from auditor.safe_json import dumps
 from auditor.timeutil import format_instant
 from reports.documents import DocumentView, document_views, string_list
 
@@ -173,9 +174,7 @@ def value_text(value: Any) -> str:
     elif isinstance(value, int | float):
         text = str(value)
     else:
-        text = orjson.dumps(
-            value, default=_default, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
-        ).decode()
+        text = dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=_default)
     if len(text) > MAX_VALUE_CHARS:
         return f"{text[:MAX_VALUE_CHARS]}… ({len(text) - MAX_VALUE_CHARS} more characters)"
     return text
