@@ -13,10 +13,11 @@ from auditor.errors import ExitStatus
 from auditor.rules.base import Check
 from auditor.rules.cases import run_cases
 from auditor.rules.catalog import load_catalog
+from auditor.untrusted_text import visible
 
 
 def _md(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return visible(" ".join(text.split())).replace("|", "\\|")
 
 
 def rule_reference(checks: list[Check]) -> str:

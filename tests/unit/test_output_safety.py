@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -257,3 +258,25 @@ def test_graphml_and_dot_keep_distinct_names_distinct(tmp_path: Path) -> None:
     dot = to_dot(graph)
     assert raw_unsafe(dot) == [] and len(dot.splitlines()) == 7
     assert '"a\\\\x1b"' in dot and '"a\\\\\\\\x1b"' in dot
+
+
+def test_rule_problems_naming_a_hostile_file_stay_on_their_line(tmp_path: Path) -> None:
+    name = "evil\x1b[31m\u202e\nFORGED line"
+    folder = tmp_path / "rules" / name
+    folder.mkdir(parents=True)
+    (folder / f"{name}.toml").write_text('id = "x"\ntitle = "t\\u001b[2J\\n"\n', encoding="utf-8")
+    result = run("checks", "test", "--rules", "rules", cwd=tmp_path)
+    assert result.returncode == 2
+    _clean(result.stdout + result.stderr)
+    assert "PROBLEM rules/evil\\x1b[31m\\u202e\\nFORGED line/" in result.stdout
+
+
+def test_a_huge_value_is_cut_in_the_table_and_whole_in_json(tmp_path: Path) -> None:
+    huge = "E" * 100_000
+    write_trail_file(s3_path(tmp_path / "logs"), [record("big", errorCode=huge)])
+    assert run("--db", "t.db", "ingest", "logs", cwd=tmp_path).returncode == 0
+    table = run("--db", "t.db", "events", cwd=tmp_path).stdout
+    assert "E" * 1000 not in re.sub(r"[\s│]+", "", table)
+    assert "99,700 more characters" in re.sub(r"[\s│]+", " ", table)
+    listed = run("--db", "t.db", "events", "--json", cwd=tmp_path).stdout
+    assert json.loads(listed)["error_code"] == huge
