@@ -15,10 +15,10 @@ from auditor.untrusted_text import capped, visible
 from reports.documents import DocumentView
 from reports.shown import MAX_SHOWN_CHARS, shown_text
 
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]|~$@]")
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|~$@#]")
 _AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|javascript|data|vbscript|file)):|(\bwww)\.")
 _LIST_START = re.compile(r"^(\d+)([.)])")
-_BLOCK_START = re.compile(r"^([#+\-=])")
+_BLOCK_START = re.compile(r"^([+\-=])")
 EMPTY = "—"
 
 

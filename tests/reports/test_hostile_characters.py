@@ -17,6 +17,7 @@ import pytest
 from auditor.findings import ActorInfo, Change, Finding, Severity
 from auditor.store.event_store import InputProblem
 from reports import render_report
+from reports.filters import md_escape
 from reports.model import AssumptionSummary, ReportData, SignInSummary, TrendPoint
 from tests.reports.fixtures import ACCOUNT, T0, rich_report
 from tests.reports.hostile_text import (
@@ -220,3 +221,8 @@ def test_no_script_runs_in_chromium(browser: Any, tmp_path: Path, rendered: dict
         assert dialogs == [] and errors == []
     finally:
         page.close()
+
+
+def test_markdown_hashes_are_literal_text() -> None:
+    assert md_escape("see #12 and GH-3 ##") == "see \\#12 and GH-3 \\#\\#"
+    assert markdown_to_html(f"#### {md_escape('evil ##')}\n") == "<h4>evil ##</h4>\n"
