@@ -17,7 +17,7 @@ from auditor.untrusted_text import visible
 
 
 def _md(text: str) -> str:
-    return visible(" ".join(text.split())).replace("|", "\\|")
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def rule_reference(checks: list[Check]) -> str:
@@ -53,7 +53,7 @@ def rule_reference(checks: list[Check]) -> str:
             "",
             "References: " + ", ".join(f"<{r}>" for r in meta.references),
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 @click.group()

@@ -16,6 +16,8 @@ from auditor.ingest.pipeline import IngestSummary, ingest_files
 from auditor.sources.layout import Window
 from auditor.sources.resolve import list_all, sources_for_targets
 
+MAX_PROBLEM_LINES = 200  # a trail of broken records must not flood the terminal
+
 
 def summary_table(summary: IngestSummary) -> Table:
     """The end-of-ingest table: files, records, duplicates and problems."""
@@ -41,12 +43,17 @@ def print_summary(app: AppContext, summary: IngestSummary, as_json: bool) -> Non
         click.echo(json_line(summary.to_dict(), orjson.OPT_INDENT_2))
         return
     app.out.print(summary_table(summary))
-    for problem in summary.problems:
+    for problem in summary.problems[:MAX_PROBLEM_LINES]:
         where = problem.location
         if problem.record_index is not None:
             where += f" [record {problem.record_index}]"
         line = terminal_safe(f"problem: {where}: {problem.reason}")
         app.err.print(line, highlight=False, markup=False)
+    hidden = len(summary.problems) - MAX_PROBLEM_LINES
+    if hidden > 0:
+        app.err.print(
+            f"problem: {hidden:,} more; --json and the reports list every one", highlight=False
+        )
 
 
 @click.command()

@@ -280,3 +280,15 @@ def test_a_huge_value_is_cut_in_the_table_and_whole_in_json(tmp_path: Path) -> N
     assert "99,700 more characters" in re.sub(r"[\s│]+", " ", table)
     listed = run("--db", "t.db", "events", "--json", cwd=tmp_path).stdout
     assert json.loads(listed)["error_code"] == huge
+
+
+def test_many_input_problems_do_not_flood_the_terminal(tmp_path: Path) -> None:
+    records: list[Any] = [record("ok"), *range(250)]
+    write_trail_file(s3_path(tmp_path / "logs"), records)
+    result = run("--db", "t.db", "ingest", "logs", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("problem:")]
+    assert len(lines) == 201
+    assert lines[-1] == "problem: 50 more; --json and the reports list every one"
+    listed = run("--db", "u.db", "ingest", "logs", "--json", cwd=tmp_path)
+    assert len(json.loads(listed.stdout)["problems"]) == 250
