@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup, escape
 
 from reports.model import TrendPoint
+from reports.shown import shown_text
 
 SEVERITY_COLORS = {
     "critical": "#8b1a1a",
@@ -17,6 +18,11 @@ SEVERITY_COLORS = {
 }
 PALETTE = ("#3b6fb6", "#d9480f", "#2f9e44", "#9c36b5", "#e8a317", "#0c8599", "#7a8290")
 FONT = 'font-family="system-ui,-apple-system,Segoe UI,Roboto,sans-serif"'
+
+
+def svg_text(value: object) -> Markup:
+    """A value from the data as SVG text: capped, unsafe characters shown, escaped."""
+    return escape(shown_text(value))
 
 
 def num(value: float) -> str:
@@ -43,7 +49,7 @@ def _svg(width: float, height: float, label: str, body: list[str]) -> Markup:
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {num(width)} {num(height)}" width="{num(width)}" height="{num(height)}" '
-        f'aria-label="{escape(label)}" {FONT} font-size="12">'
+        f'aria-label="{svg_text(label)}" {FONT} font-size="12">'
     )
     return Markup(head + "".join(body) + "</svg>")
 
@@ -57,10 +63,10 @@ def severity_chart(counts: Mapping[str, int]) -> Markup:
         y = 6.0 + index * row
         length = bar_width * count / peak
         body.append(
-            f'<text x="0.0" y="{num(y + 14)}" fill="#333">{escape(severity)}</text>'
+            f'<text x="0.0" y="{num(y + 14)}" fill="#333">{svg_text(severity)}</text>'
             f'<rect x="{num(label_width)}" y="{num(y + 2)}" width="{num(max(length, 1.0))}" '
             f'height="16.0" rx="2.0" fill="{color_of(severity, index)}">'
-            f"<title>{escape(severity)}: {count}</title></rect>"
+            f"<title>{svg_text(severity)}: {count}</title></rect>"
             f'<text x="{num(label_width + length + 6)}" y="{num(y + 14)}" fill="#333">'
             f"{count}</text>"
         )
@@ -74,7 +80,7 @@ def _legend(keys: Sequence[str], x: float, y: float, vertical: bool = False) -> 
         body.append(
             f'<rect x="{num(x)}" y="{num(y - 9)}" width="10.0" height="10.0" '
             f'fill="{color_of(key, index)}"/>'
-            f'<text x="{num(x + 14)}" y="{num(y)}" fill="#333">{escape(series_label(key))}</text>'
+            f'<text x="{num(x + 14)}" y="{num(y)}" fill="#333">{svg_text(series_label(key))}</text>'
         )
         if vertical:
             y += 18
@@ -102,7 +108,7 @@ def _frame(
         x = left + slot * (index + 0.5)
         body.append(
             f'<text x="{num(x)}" y="{num(top + height + 16)}" text-anchor="middle" '
-            f'fill="#333">{escape(point.label)}</text>'
+            f'fill="#333">{svg_text(point.label)}</text>'
         )
     return body
 
@@ -127,7 +133,7 @@ def stacked_bars(points: Sequence[TrendPoint], keys: Sequence[str], title: str) 
             body.append(
                 f'<rect x="{num(x)}" y="{num(base)}" width="{num(slot * 0.6)}" '
                 f'height="{num(size)}" fill="{color_of(key, position)}">'
-                f"<title>{escape(point.label)} {escape(key)}: {value}</title></rect>"
+                f"<title>{svg_text(point.label)} {svg_text(key)}: {value}</title></rect>"
             )
     return _svg(left + width + 10, top + height + 26, title, body)
 
@@ -150,9 +156,10 @@ def line_chart(points: Sequence[TrendPoint], keys: Sequence[str], title: str) ->
         path = " ".join(f"{num(x)},{num(y)}" for x, y in coords)
         body.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
         for (x, y), point in zip(coords, points, strict=True):
+            value = point.counts.get(key, 0)
             body.append(
                 f'<circle cx="{num(x)}" cy="{num(y)}" r="3.0" fill="{color}">'
-                f"<title>{escape(point.label)} {escape(key)}: {point.counts.get(key, 0)}</title>"
+                f"<title>{svg_text(point.label)} {svg_text(key)}: {value}</title>"
                 "</circle>"
             )
     legend_width = 30.0 + 7.0 * max((len(key) for key in keys), default=0)

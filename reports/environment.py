@@ -18,6 +18,7 @@ from jinja2 import (
 from auditor.timeutil import format_instant
 from reports.filters import md_block, md_cell_code, md_code, md_diff, md_escape, md_finalize
 from reports.graph_svg import short_name
+from reports.shown import html_finalize
 
 
 def _loader(template_dir: Path | None) -> BaseLoader:
@@ -31,11 +32,17 @@ def _loader(template_dir: Path | None) -> BaseLoader:
 
 @lru_cache(maxsize=16)
 def environment(fmt: str, template_dir: Path | None = None) -> Environment:
-    """The environment for ``html`` (autoescaped) or ``md`` (every output Markdown-escaped)."""
+    """The environment for ``html`` or ``md``; every ``{{ ... }}`` output is made inert.
+
+    HTML: autoescaped, and :func:`~reports.shown.html_finalize` caps each value and shows
+    its control and invisible characters as escapes. Markdown: :func:`md_finalize` escapes
+    each value that a filter did not already make safe.
+    """
     if fmt == "html":
         env = Environment(
             loader=_loader(template_dir),
             autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+            finalize=html_finalize,
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,

@@ -1,7 +1,9 @@
 """Escaping for Markdown: every value that came from logs is inert text.
 
 In Markdown templates every ``{{ value }}`` passes through :func:`md_finalize`, which
-escapes it unless a filter here already made it safe (a :class:`Markdown` string).
+escapes it unless a filter here already made it safe (a :class:`Markdown` string). Every
+filter first caps the value and writes its control and invisible characters as escapes
+(:func:`~reports.shown.shown_text`), so each value stays on its line and in its cell.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from auditor.untrusted_text import capped, visible
 from reports.documents import DocumentView
+from reports.shown import MAX_SHOWN_CHARS, shown_text
 
-_NEWLINES = re.compile(r"\r\n|\r|\n")
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]|~$@]")
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|~$@#]")
 _AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|javascript|data|vbscript|file)):|(\bwww)\.")
 _LIST_START = re.compile(r"^(\d+)([.)])")
-_BLOCK_START = re.compile(r"^([#+\-=])")
+_BLOCK_START = re.compile(r"^([+\-=])")
 EMPTY = "—"
 
 
@@ -30,7 +33,7 @@ def _text(value: Any) -> str:
         return EMPTY
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return capped(str(value), MAX_SHOWN_CHARS)
 
 
 def _break_autolink(match: re.Match[str]) -> str:
@@ -48,7 +51,7 @@ def md_escape(value: Any) -> Markdown:
     text = _MD_SPECIAL.sub(lambda match: "\\" + match.group(0), text)
     text = _AUTOLINK.sub(_break_autolink, text)
     text = _LIST_START.sub(r"\1\\\2", _BLOCK_START.sub(r"\\\1", text))
-    return Markdown(_NEWLINES.sub(r"\\n", text))
+    return Markdown(visible(text))  # ``\x1b``, ``\n``: a backslash before a letter is literal
 
 
 def md_finalize(value: Any) -> Any:
@@ -72,7 +75,7 @@ def md_code(value: Any, table: bool = False) -> Markdown:
     """
     if value is None:
         return Markdown(EMPTY)
-    text = _NEWLINES.sub(r"\\n", _text(value))
+    text = visible(_text(value))
     if not text:
         return Markdown("*(empty)*")
     if table:
@@ -90,7 +93,7 @@ def md_cell_code(value: Any) -> Markdown:
 
 def md_block(lines: list[str], language: str = "") -> Markdown:
     """A fenced code block with a fence longer than any backtick run inside."""
-    body = "\n".join(_NEWLINES.sub(r"\\n", line) for line in lines)
+    body = "\n".join(shown_text(line) for line in lines)
     fence = fence_for(body)
     return Markdown(f"{fence}{language}\n{body}\n{fence}")
 

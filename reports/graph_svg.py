@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from reports.charts import FONT, num
+from reports.charts import FONT, num, svg_text
 from reports.documents import string_list
 from reports.model import ReportData
 
@@ -171,9 +171,9 @@ def _node(arn: str, x: float, y: float, graph: ChangedGraph) -> str:
     width = "2.0" if arn in graph.changed else "1.0"
     label = f"{kind} · {short_name(arn)}"
     return (
-        f'<g><title>{escape(arn)}</title><rect x="{num(x)}" y="{num(y)}" width="{num(NODE_W)}" '
+        f'<g><title>{svg_text(arn)}</title><rect x="{num(x)}" y="{num(y)}" width="{num(NODE_W)}" '
         f'height="{num(NODE_H)}" rx="4.0" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
-        f'<text x="{num(x + 8)}" y="{num(y + 17)}" fill="#212529">{escape(label)}</text></g>'
+        f'<text x="{num(x + 8)}" y="{num(y + 17)}" fill="#212529">{svg_text(label)}</text></g>'
     )
 
 
@@ -194,7 +194,7 @@ def _edge(start: tuple[float, float, int], end: tuple[float, float, int], kind: 
         )
     return (
         f'<path d="{path}" fill="none" stroke="{color}" stroke-width="1.5"{dash} '
-        f'marker-end="url(#ta-arrow-{kind})"><title>{escape(kind)}</title></path>'
+        f'marker-end="url(#ta-arrow-{kind})"><title>{svg_text(kind)}</title></path>'
     )
 
 

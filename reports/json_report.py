@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from auditor.safe_json import dumps
 from auditor.store.event_store import InputProblem
 from auditor.timeutil import format_instant
 from reports.context import problem_key
@@ -105,8 +106,12 @@ def report_dict(data: ReportData) -> dict[str, Any]:
 
 
 def render_json(data: ReportData) -> str:
-    """The JSON report text: sorted keys, two-space indent, trailing newline."""
-    return orjson.dumps(report_dict(data), default=_default, option=OPTIONS).decode() + "\n"
+    """The JSON report text: sorted keys, two-space indent, trailing newline.
+
+    Every string is exactly the one in the data; control, bidi and invisible characters are
+    written as ``\\u`` escapes, never raw.
+    """
+    return dumps(report_dict(data), option=OPTIONS, default=_default) + "\n"
 
 
 def load_schema() -> dict[str, Any]:

@@ -12,7 +12,9 @@ import orjson
 from markupsafe import escape
 
 from auditor.findings import ActorInfo, Change, Finding
+from auditor.safe_json import dumps
 from auditor.timeutil import format_instant
+from auditor.untrusted_text import capped
 from reports.documents import DocumentView, document_views, string_list
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -173,12 +175,8 @@ def value_text(value: Any) -> str:
     elif isinstance(value, int | float):
         text = str(value)
     else:
-        text = orjson.dumps(
-            value, default=_default, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
-        ).decode()
-    if len(text) > MAX_VALUE_CHARS:
-        return f"{text[:MAX_VALUE_CHARS]}… ({len(text) - MAX_VALUE_CHARS} more characters)"
-    return text
+        text = dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=_default)
+    return capped(text, MAX_VALUE_CHARS)
 
 
 def evidence_of(details: Mapping[str, Any]) -> Evidence:

@@ -11,6 +11,7 @@ import orjson
 from rich.table import Table
 
 from auditor.cli.context import INSTANT, AppContext, pass_app
+from auditor.cli.safe_text import cell, json_line
 from auditor.iam.baseline import Baseline, BaselineError, read_authorization_details, read_pages
 from auditor.iam.fetch import fetch_authorization_details, iam_client
 from auditor.iam.history import import_baseline
@@ -55,12 +56,12 @@ def baseline_summary(baseline: Baseline, ids: list[int]) -> dict[str, Any]:
 
 def _print(app: AppContext, summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        click.echo(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
+        click.echo(json_line(summary, orjson.OPT_INDENT_2))
         return
     table = Table(title=f"baseline at {summary['at']}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
-    table.add_row("accounts", ", ".join(summary["accounts"]))
+    table.add_row("accounts", cell(", ".join(summary["accounts"])))
     for family, count in summary["counts"].items():
         if family in summary["covers"] or count:
             table.add_row(family, f"{count:,}")

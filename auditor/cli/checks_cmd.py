@@ -8,10 +8,12 @@ import click
 from rich.table import Table
 
 from auditor.cli.context import AppContext, pass_app
+from auditor.cli.safe_text import cell, terminal_safe
 from auditor.errors import ExitStatus
 from auditor.rules.base import Check
 from auditor.rules.cases import run_cases
 from auditor.rules.catalog import load_catalog
+from auditor.untrusted_text import visible
 
 
 def _md(text: str) -> str:
@@ -51,7 +53,7 @@ def rule_reference(checks: list[Check]) -> str:
             "",
             "References: " + ", ".join(f"<{r}>" for r in meta.references),
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 @click.group()
@@ -73,7 +75,8 @@ def list_checks(app: AppContext, fmt: str) -> int:
         table.add_column(column)
     for check in sorted(catalog.checks, key=lambda c: c.check_id):
         meta = check.meta
-        table.add_row(meta.id, check.severity.value, meta.category, meta.kind, meta.title)
+        fields = (meta.id, check.severity.value, meta.category, meta.kind, meta.title)
+        table.add_row(*(cell(field) for field in fields))
     app.out.print(table)
     if catalog.disabled:
         app.say(f"disabled: {', '.join(sorted(catalog.disabled))}")
@@ -87,7 +90,7 @@ def validate(app: AppContext) -> int:
     catalog = load_catalog(app.settings.checks)
     problems = catalog.problems + catalog.untested
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(terminal_safe(problem))
     total = len(catalog.checks) + len(catalog.disabled)
     app.say(f"{total} rules, {len(problems)} problems")
     return int(ExitStatus.USAGE) if problems else 0
@@ -112,9 +115,9 @@ def test_checks(app: AppContext, rules_dir: Path | None) -> int:
             if result.expected_findings
             else f"expected no finding, got: {result.findings[0].message}"
         )
-        click.echo(f"FAIL {result.check_id} {result.case}: {why}")
+        click.echo(terminal_safe(f"FAIL {result.check_id} {result.case}: {why}"))
     for problem in catalog.problems + catalog.untested:
-        click.echo(f"PROBLEM {problem}")
+        click.echo(terminal_safe(f"PROBLEM {problem}"))
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     broken = failed or catalog.problems or catalog.untested
     return int(ExitStatus.USAGE) if broken else 0

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-import orjson
 from rich.table import Table
 
 from auditor.cli.context import INSTANT, AppContext, pass_app
-from auditor.cli.safe_text import cell
+from auditor.cli.safe_text import cell, json_line
 from auditor.events import Event
 from auditor.store.event_store import EventQuery
 from auditor.timeutil import format_instant
@@ -64,7 +63,7 @@ def events(
     found = app.store().iter_events(query)
     if as_json:
         for event in found:
-            click.echo(orjson.dumps(event_summary(event)).decode())
+            click.echo(json_line(event_summary(event)))
         return 0
     table = Table(show_lines=False)
     for column in ("time", "event", "actor", "source ip", "result", "arrival"):

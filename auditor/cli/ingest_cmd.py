@@ -10,11 +10,13 @@ from rich.table import Table
 
 from auditor.cli.context import INSTANT, AppContext, pass_app
 from auditor.cli.progress import IngestProgressView
-from auditor.cli.safe_text import cell, terminal_safe
+from auditor.cli.safe_text import cell, json_line, terminal_safe
 from auditor.config import SourceSettings
 from auditor.ingest.pipeline import IngestSummary, ingest_files
 from auditor.sources.layout import Window
 from auditor.sources.resolve import list_all, sources_for_targets
+
+MAX_PROBLEM_LINES = 200  # a trail of broken records must not flood the terminal
 
 
 def summary_table(summary: IngestSummary) -> Table:
@@ -38,15 +40,20 @@ def summary_table(summary: IngestSummary) -> Table:
 def print_summary(app: AppContext, summary: IngestSummary, as_json: bool) -> None:
     """Print the summary as a table (with each problem) or as JSON."""
     if as_json:
-        click.echo(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2).decode())
+        click.echo(json_line(summary.to_dict(), orjson.OPT_INDENT_2))
         return
     app.out.print(summary_table(summary))
-    for problem in summary.problems:
+    for problem in summary.problems[:MAX_PROBLEM_LINES]:
         where = problem.location
         if problem.record_index is not None:
             where += f" [record {problem.record_index}]"
         line = terminal_safe(f"problem: {where}: {problem.reason}")
         app.err.print(line, highlight=False, markup=False)
+    hidden = len(summary.problems) - MAX_PROBLEM_LINES
+    if hidden > 0:
+        app.err.print(
+            f"problem: {hidden:,} more; --json and the reports list every one", highlight=False
+        )
 
 
 @click.command()

@@ -12,6 +12,7 @@ import click
 
 from auditor import __version__
 from auditor.cli.context import AppContext
+from auditor.cli.safe_text import terminal_safe
 from auditor.config import load_settings
 from auditor.errors import AuditorError, ExitStatus
 
@@ -76,6 +77,14 @@ def cli(
     ctx.call_on_close(app.close)
 
 
+def quote_safely(error: click.ClickException) -> None:
+    """Escape what a usage error quotes (a file name may come from the trail bucket)."""
+    # click declares these Final; they are plain attributes, read again by ``show()``
+    setattr(error, "message", terminal_safe(error.message))  # noqa: B010
+    if isinstance(error, click.FileError):
+        setattr(error, "ui_filename", terminal_safe(error.ui_filename))  # noqa: B010
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; every error becomes one line on stderr and a documented exit status."""
     verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
@@ -84,6 +93,7 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        quote_safely(exc)
         exc.show()
         sys.exit(ExitStatus.USAGE)
     except click.exceptions.Abort:
@@ -92,7 +102,7 @@ def main(argv: list[str] | None = None) -> Any:
     except AuditorError as exc:
         if verbose:
             traceback.print_exc()
-        click.echo(f"trailaudit: error: {exc}", err=True)
+        click.echo(terminal_safe(f"trailaudit: error: {exc}"), err=True)
         sys.exit(exc.exit_status)
     except KeyboardInterrupt:
         click.echo("trailaudit: interrupted", err=True)
@@ -100,9 +110,7 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if verbose:
             traceback.print_exc()
-        click.echo(
-            f"trailaudit: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
-            err=True,
-        )
+        message = f"trailaudit: internal error: {type(exc).__name__}: {exc}"
+        click.echo(terminal_safe(message) + " (run with -v for details)", err=True)
         sys.exit(ExitStatus.USAGE)
     sys.exit(int(result or 0))

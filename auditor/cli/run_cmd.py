@@ -11,6 +11,7 @@ import click
 from auditor.cli.context import INSTANT, AppContext, pass_app, require
 from auditor.cli.ingest_cmd import print_summary
 from auditor.cli.progress import IngestProgressView
+from auditor.cli.safe_text import terminal_safe
 from auditor.config import REPORT_FORMATS
 from auditor.workflow.analysis import Outcome
 from auditor.workflow.nightly import run_nightly
@@ -50,7 +51,7 @@ def print_outcome(
         f" findings: {shown or 'none'}"
     )
     for path in paths:
-        click.echo(str(path))
+        click.echo(terminal_safe(path))
     for entry in data.stats.get("expired_suppressions", []):
         app.say(
             f"warning: suppression of {entry['check']} on {entry['resource']} expired on"

@@ -1,23 +1,34 @@
 """Log-derived strings shown on a terminal: never markup, never control sequences.
 
-User agents, session names and ARNs come from the logs. Rich would read ``[link=...]``
-in them as markup, and a terminal would obey an escape sequence; both are neutralized.
+User agents, session names, ARNs and file names come from the logs. Rich would read
+``[link=...]`` in them as markup, a terminal would obey an escape sequence, and a newline
+would forge a line of the table or the log. Every such character is written as an escape
+(``\\x1b``, ``\\n``, ``\\u202e``) and very long values are cut with a note of their length.
 """
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from auditor.safe_json import dumps
+from auditor.untrusted_text import shown
+
+MAX_CELL_CHARS = 300
+MAX_LINE_CHARS = 4000
 
 
-def terminal_safe(value: object) -> str:
-    """The value as text with control characters shown as ``?``."""
-    return _CONTROL.sub("?", "" if value is None else str(value))
+def terminal_safe(value: object, limit: int = MAX_LINE_CHARS) -> str:
+    """The value as one line of text: unsafe characters escaped, cut to ``limit``."""
+    return shown(value, limit)
 
 
-def cell(value: object) -> Text:
-    """A table cell holding the value literally (no markup, no control characters)."""
-    return Text(terminal_safe(value))
+def cell(value: object, limit: int = MAX_CELL_CHARS) -> Text:
+    """A table cell holding the value literally, on one line (no markup, no controls)."""
+    return Text(terminal_safe(value, limit))
+
+
+def json_line(value: Any, option: int = 0) -> str:
+    """JSON for the terminal: every string whole, control and bidi characters as escapes."""
+    return dumps(value, option=option)

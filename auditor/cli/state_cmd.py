@@ -12,7 +12,7 @@ from rich.table import Table
 
 from auditor.cli.baseline_cmd import captured_at, read_baseline_files
 from auditor.cli.context import INSTANT, AppContext, pass_app, require
-from auditor.cli.safe_text import cell
+from auditor.cli.safe_text import cell, json_line
 from auditor.findings import Change
 from auditor.iam.baseline import read_authorization_details
 from auditor.iam.drift import compute_drift
@@ -58,8 +58,8 @@ def changes_table(changes: list[Change], title: str) -> Table:
     for change in changes:
         table.add_row(
             format_instant(change.time),
-            change.kind,
-            change.entity,
+            cell(change.kind),
+            cell(change.entity),
             cell(change.arn),
             cell(change.actor.arn),
             cell(_summary(change)),
@@ -100,7 +100,7 @@ def diff(
             app.say(str(path))
     if as_json:
         document = changes_document(changes, t_from, t_to)
-        click.echo(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+        click.echo(json_line(document, orjson.OPT_INDENT_2))
     elif out is None:
         title = f"IAM changes {format_instant(t_from)} → {format_instant(t_to)}"
         app.out.print(changes_table(changes, title))
@@ -127,7 +127,7 @@ def drift(app: AppContext, files: tuple[Path, ...], at: datetime | None, as_json
     )
     if as_json:
         document = changes_document(changes, moment, moment)
-        click.echo(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+        click.echo(json_line(document, orjson.OPT_INDENT_2))
     else:
         app.out.print(changes_table(changes, f"drift at {format_instant(moment)}"))
         app.say(f"{len(changes)} difference(s) the trail does not explain")

@@ -5,6 +5,12 @@ principals (services, identity providers, ``*``). Edges (``kind``): ``member_of`
 → group), ``attached`` and ``boundary`` (principal → managed policy), ``inline``
 (principal → inline policy), ``trusts`` (role → principal its trust policy admits, with
 the classification), ``assumed`` (caller → role, observed: count, first, last).
+
+Names come from the logs (a trust policy may name any string as a principal). GraphML and
+DOT write every text through :func:`~auditor.untrusted_text.visible_exact`: control, bidi
+and invisible characters become escapes (``\\x1b``, ``\\u202e``) and ``\\`` is doubled, so the
+XML is well-formed, no viewer obeys them, and two distinct names never merge into one node.
+JSON keeps every name exact (``\\u`` escapes).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from auditor.iam.arns import account_of
 from auditor.iam.state import IamState
 from auditor.policy.trust import OrganizationContext, classify_trust
 from auditor.timeutil import format_instant
+from auditor.untrusted_text import visible_exact
 
 if TYPE_CHECKING:
     Graph = nx.MultiDiGraph[str]
@@ -115,7 +122,17 @@ def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dot_quote(value: object) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT string: shown characters, then ``\\`` and ``"`` escaped for DOT itself."""
+    text = visible_exact(str(value))
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _exact_value(value: Any) -> Any:
+    return visible_exact(value) if isinstance(value, str) else value
+
+
+def _exact_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {key: _exact_value(value) for key, value in _clean(attrs).items()}
 
 
 def to_dot(graph: Graph) -> str:
@@ -146,12 +163,12 @@ def to_json(graph: Graph) -> str:
 
 
 def to_graphml(graph: Graph) -> str:
-    """GraphML text (attributes without a value are left out)."""
+    """GraphML text, well-formed XML 1.0 (attributes without a value are left out)."""
     clean: Graph = nx.MultiDiGraph()
     for node, attrs in graph.nodes(data=True):
-        clean.add_node(node, **_clean(attrs))
+        clean.add_node(visible_exact(node), **_exact_attrs(attrs))
     for source, target, attrs in graph.edges(data=True):
-        clean.add_edge(source, target, **_clean(attrs))
+        clean.add_edge(visible_exact(source), visible_exact(target), **_exact_attrs(attrs))
     buffer = io.BytesIO()
     nx.write_graphml(clean, buffer, encoding="utf-8")
     return buffer.getvalue().decode("utf-8")

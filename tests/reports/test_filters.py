@@ -16,7 +16,7 @@ from reports.filters import Markdown, md_block, md_cell_code, md_code, md_escape
         ("<script>", "&lt;script&gt;"),
         ("[x](javascript:alert(1))", "\\[x\\](javascript\\:alert(1))"),
         ("*b* _i_ ~s~ `c`", "\\*b\\* \\_i\\_ \\~s\\~ \\`c\\`"),
-        ("line\nbreak\r\nand\rmore", "line\\nbreak\\nand\\nmore"),
+        ("line\nbreak\r\nand\rmore", "line\\nbreak\\r\\nand\\rmore"),
         ("1. item", "1\\. item"),
         ("# title", "\\# title"),
         ("- item", "\\- item"),
