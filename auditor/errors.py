@@ -7,12 +7,19 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Process exit codes; when several apply the largest wins."""
+    """Process exit codes; when several apply the largest wins.
+
+    3 means the run is incomplete: some input was not read, or some check could not
+    judge some events (they are judged again by the next run). 4 means another run
+    holds the store's lock; nothing was done.
+    """
 
     OK = 0
     FINDINGS = 1
     USAGE = 2
-    INPUT_PROBLEMS = 3
+    INCOMPLETE = 3
+    INPUT_PROBLEMS = 3  # an alias: unread input is one way a run is incomplete
+    LOCKED = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +65,9 @@ class StoreError(AuditorError):
 
 class RunLockedError(AuditorError):
     """Another run holds the store's run lock."""
+
+    exit_status = ExitStatus.LOCKED
+
+
+class PublishError(AuditorError):
+    """The reports could not be written; the reports already in place were left as they were."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from auditor.cli.safe_text import terminal_safe
 from auditor.config import REPORT_FORMATS
 from auditor.workflow.analysis import Outcome
 from auditor.workflow.nightly import run_nightly
+from auditor.workflow.outcome import check_error_reasons, merge_reasons
 from auditor.workflow.window import build_window_report
 from reports import write_reports
 
@@ -63,6 +65,14 @@ def print_outcome(
         app.say(f"exit status reason: {reason}")
 
 
+def with_check_errors(outcome: Outcome) -> Outcome:
+    """A report whose checks raised is incomplete (exit status 3), and says so."""
+    extra = check_error_reasons(outcome.analysis.errors, retried=False)
+    status, texts = merge_reasons(outcome.status, outcome.data.exit_statuses, extra)
+    data = dataclasses.replace(outcome.data, exit_statuses=texts)
+    return dataclasses.replace(outcome, data=data, status=status)
+
+
 @click.command()
 @OUT_OPTION
 @FORMAT_OPTION
@@ -78,6 +88,8 @@ def run(app: AppContext, out_dir: Path | None, formats: str | None, no_ingest: b
         )
     if result.ingest is not None and not app.quiet:
         print_summary(app, result.ingest, as_json=False)
+    for warning in result.warnings:
+        app.say(f"warning: {warning}")
     print_outcome(app, result.outcome, result.reports, result.reasons)
     return int(result.status)
 
@@ -103,7 +115,9 @@ def report(
     """Any window (the weekly report); does not move the last-run mark."""
     require(since < until, "--since must be before --until")
     chosen = parse_formats(app, formats)
-    outcome = build_window_report(app.store(), app.settings, app.clock, since, until, kind)
+    outcome = with_check_errors(
+        build_window_report(app.store(), app.settings, app.clock, since, until, kind)
+    )
     target = out_dir or Path(app.settings.report.out_dir)
     template = Path(app.settings.report.template_dir) if app.settings.report.template_dir else None
     paths = write_reports(outcome.data, target, chosen, template)

@@ -158,4 +158,43 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE UNIQUE INDEX events_time_id ON events (event_time_us, event_id);
         """,
     ),
+    Migration(
+        42,
+        "run lock heartbeat and holder token",
+        # a lock whose heartbeat stopped is stale whichever host or PID namespace left it;
+        # the token names the holder where a PID cannot (another namespace, a reused PID)
+        """
+        ALTER TABLE run_lock ADD COLUMN heartbeat_at TEXT;
+        ALTER TABLE run_lock ADD COLUMN token TEXT
+        """,
+    ),
+    Migration(
+        43,
+        "report files staged for publication",
+        # a run's reports are written to temporary files first, recorded here with the
+        # run's success, then moved into place; a row that outlives its run is finished
+        # (run succeeded) or discarded (run did not) by the next run
+        """
+        CREATE TABLE publications (
+            temporary TEXT PRIMARY KEY,
+            final TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            state TEXT NOT NULL
+        )
+        """,
+    ),
+    Migration(
+        44,
+        "events a check could not judge, judged again by later runs",
+        """
+        CREATE TABLE check_retries (
+            event_id TEXT NOT NULL,
+            check_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_run INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            PRIMARY KEY (event_id, check_id)
+        )
+        """,
+    ),
 )

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditor.errors import RunLockedError
 from auditor.findings import Finding
 from auditor.store.event_store import EventStore
+from auditor.store.publications import mark_staged
 from auditor.timeutil import format_instant, parse_instant
+
+LOCK_STALE_AFTER = timedelta(minutes=5)  # ten missed heartbeats (see ``LockHeartbeat``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,38 +56,84 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def wall_clock() -> datetime:
+    """Real time: lock liveness is measured by it whatever clock the store dates runs with."""
+    return datetime.now(UTC)
+
+
+def _instant_or_none(text: str | None) -> datetime | None:
+    try:
+        return parse_instant(text) if text else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryRow:
+    """An event a check could not judge, and how many runs tried."""
+
+    event_id: str
+    check_id: str
+    attempts: int
+    error: str
+
+
 class RunStore:
     """The run tables of a store."""
 
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self.db = store.connection
+        self.token: str | None = None
 
-    def acquire_lock(self) -> None:
+    def acquire_lock(self, now: Callable[[], datetime] = wall_clock) -> str | None:
         """Take the run lock, or raise ``RunLockedError`` naming the holder.
 
-        A lock left by a dead process on this host (a killed run) is taken over.
+        A lock whose heartbeat is older than ``LOCK_STALE_AFTER`` (whatever host or PID
+        namespace left it), or left by a dead process on this host, is taken over: the
+        returned warning says so (None when the lock was free).
         """
-        host, pid = socket.gethostname(), os.getpid()
+        host, pid, token = socket.gethostname(), os.getpid(), secrets.token_hex(16)
+        moment = now()
+        warning = None
         with self.store.transaction():
-            row = self.db.execute("SELECT host, pid, acquired_at FROM run_lock").fetchone()
+            row = self.db.execute(
+                "SELECT host, pid, acquired_at, heartbeat_at FROM run_lock"
+            ).fetchone()
             if row is not None:
-                holder_host, holder_pid, since = row
-                if holder_host != host or _alive(holder_pid):
+                holder_host, holder_pid, since, beat = row
+                last = _instant_or_none(beat) or _instant_or_none(since)
+                holder = f"pid {holder_pid} on {holder_host}, since {since}"
+                if holder_host == host and not _alive(holder_pid):
+                    warning = f"took over the run lock of a process that ended ({holder})"
+                elif last is None or moment - last > LOCK_STALE_AFTER:
+                    seen = format_instant(last) if last else "never"
+                    warning = (
+                        f"took over a stale run lock ({holder}; last heartbeat {seen},"
+                        f" more than {LOCK_STALE_AFTER.seconds // 60} minutes ago)"
+                    )
+                else:
                     raise RunLockedError(
-                        f"another run holds the store's lock (pid {holder_pid} on {holder_host},"
-                        f" since {since}); try again when it ends"
+                        f"another run holds the store's lock ({holder}, last heartbeat"
+                        f" {format_instant(last)}); try again when it ends"
                     )
                 self.db.execute("DELETE FROM run_lock")
+            stamp = format_instant(moment)
             self.db.execute(
-                "INSERT INTO run_lock (id, host, pid, acquired_at) VALUES (1, ?, ?, ?)",
-                (host, pid, format_instant(self.store.clock())),
+                "INSERT INTO run_lock (id, host, pid, acquired_at, heartbeat_at, token)"
+                " VALUES (1, ?, ?, ?, ?, ?)",
+                (host, pid, stamp, stamp, token),
             )
+        self.token = token
+        return warning
 
     def release_lock(self) -> None:
-        """Give the run lock back (only if this process holds it)."""
+        """Give the run lock back (only if this holder still has it)."""
+        if self.token is None:
+            return
         with self.store.transaction():
-            self.db.execute("DELETE FROM run_lock WHERE pid = ?", (os.getpid(),))
+            self.db.execute("DELETE FROM run_lock WHERE token = ?", (self.token,))
+        self.token = None
 
     def mark(self) -> Mark:
         """The last successful run's mark (zeros before the first run)."""
@@ -125,6 +175,14 @@ class RunStore:
             found.update({fp: int(run) for fp, run in rows})
         return found
 
+    def pending_retries(self) -> list[RetryRow]:
+        """Events that checks of earlier runs could not judge, to judge again."""
+        rows = self.db.execute(
+            "SELECT event_id, check_id, attempts, error FROM check_retries"
+            " ORDER BY event_id, check_id"
+        )
+        return [RetryRow(e, c, int(n), error) for e, c, n, error in rows]
+
     def succeed(
         self,
         run_id: int,
@@ -132,8 +190,10 @@ class RunStore:
         counts: Mapping[str, Any],
         reports: list[str],
         findings: Iterable[Finding],
+        retries: Sequence[RetryRow] = (),
     ) -> None:
-        """Record success (which moves the mark) and the findings, atomically."""
+        """Record success (which moves the mark), the findings, the events to judge again
+        (replacing the earlier list) and the run's staged reports, atomically."""
         since, until = window
         with self.store.transaction():
             self.db.executemany(
@@ -143,6 +203,13 @@ class RunStore:
                 [(f.fingerprint, f.check_id, run_id, run_id, format_instant(f.time))
                  for f in findings],
             )  # fmt: skip
+            self.db.execute("DELETE FROM check_retries")
+            self.db.executemany(
+                "INSERT INTO check_retries (event_id, check_id, attempts, last_run, error)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(r.event_id, r.check_id, r.attempts, run_id, r.error) for r in retries],
+            )
+            mark_staged(self.db, run_id)
             self.db.execute(
                 "UPDATE runs SET status = 'succeeded', finished_at = ?, window_since = ?,"
                 " window_until = ?, counts = ?, reports = ? WHERE id = ?",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import subprocess
 import sys
@@ -12,11 +13,11 @@ import orjson
 import pytest
 
 from auditor.config import OrganizationSettings, Settings, StoreSettings
-from auditor.errors import RunLockedError
+from auditor.errors import PublishError, RunLockedError
 from auditor.iam.history import snapshots_of
 from auditor.store.event_store import EventStore
 from auditor.store.runs import RunStore
-from auditor.workflow import nightly
+from auditor.workflow import nightly, publication
 from auditor.workflow.nightly import run_nightly
 from tests.conftest import fixed_clock
 from tests.ingest.records import record, s3_path, write_trail_file
@@ -68,11 +69,11 @@ def test_a_failed_run_does_not_move_the_mark_and_its_findings_come_next_time(
     logs = tmp_path / "logs"
     _deliver(logs, "a", [record("s1", **STOP)])
 
-    def broken(*args: object, **kwargs: object) -> list[Path]:
-        raise OSError("disk full")
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(nightly, "write_reports", broken)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(publication, "stage_files", broken)
+    with pytest.raises(PublishError, match="No space left on device"):
         _ingest_and_run(store, logs, tmp_path / "r1")
     runs = RunStore(store)
     assert runs.mark().arrival == 0
