@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from auditor.automation import automation_origin
+from auditor.automation import OriginJudge, iac_hint
 from auditor.config import Suppression
 from auditor.events import Event
 from auditor.findings import Change, Finding, Severity
@@ -80,13 +80,25 @@ def _lower(severity: Severity, steps: int) -> Severity:
     return levels[max(0, severity.rank - steps)]
 
 
-def _quiet_automation(finding: Finding, event: Event | None, run: RunContext) -> Finding:
-    if event is None or not run.settings.checks.quiet_service_callers:
+def _quiet_automation(
+    finding: Finding, event: Event | None, run: RunContext, judge: OriginJudge, keep: frozenset[str]
+) -> Finding:
+    """Record who made the call; lower automation's findings unless the rule opts out.
+
+    Only an origin proven by a signal the caller cannot forge lowers (``OriginJudge``);
+    a user agent naming an IaC tool is kept as a hint in the details.
+    """
+    if event is None:
         return finding
-    reason = automation_origin(event)
-    if reason is None:
-        return finding
-    details = {**finding.details, "automation": reason}
+    origin = judge.origin(event)
+    details = {**finding.details, "origin": origin.kind, "origin_signal": origin.signal}
+    hint = iac_hint(event)
+    if hint is not None and not origin.is_automation:
+        details["user_agent_hint"] = f"{hint} (user agent, not trusted)"
+    lowers = origin.is_automation and run.settings.checks.quiet_service_callers
+    if not lowers or finding.check_id in keep:
+        return dataclasses.replace(finding, details=details)
+    details["automation"] = origin.reason
     lowered = _lower(finding.severity, NOISE_STEPS)
     if lowered != finding.severity:
         details["severity_lowered_from"] = finding.severity.value
@@ -147,12 +159,14 @@ def analyze(
         raw += [(f, by_event.get(f.event_ids[-1]) if f.event_ids else None) for f in found]
     unique: dict[str, Finding] = {}
     overrides = run.settings.checks.severity
+    judge = OriginJudge(run.settings.automation, state, ordered)
+    keep = catalog.never_lowered()
     for found_finding, cause in raw:
         if found_finding.check_id in overrides:
             severity = Severity(overrides[found_finding.check_id])
             adjusted = dataclasses.replace(found_finding, severity=severity)
         else:
-            adjusted = _quiet_automation(found_finding, cause, run)
+            adjusted = _quiet_automation(found_finding, cause, run, judge, keep)
         adjusted = _with_country(adjusted, run)
         unique.setdefault(adjusted.fingerprint, adjusted)
     findings, expired = apply_suppressions(list(unique.values()), run.settings.suppress, today)

@@ -101,11 +101,12 @@ class TrustedPrincipal:
     def risk(self) -> str:
         """Severity hint from ``info`` to ``critical``.
 
-        public: critical, high if some condition applies; oidc without a pinned subject:
-        critical (github, cognito, google), high (eks, other); external: high, medium with
-        ExternalId, MFA or an org condition, low for a deleted principal's unique id;
-        vendor: medium without ExternalId; service: low without a source constraint
-        unless a compute runtime; everything else info.
+        public: critical, high with an aws:SourceAccount/SourceArn/SourceOrgID condition (an
+        ExternalId, MFA or tag condition limits nothing: any account can meet it); oidc
+        without a pinned subject: critical (github, cognito, google), high (eks, other);
+        external: high, medium with ExternalId, MFA or an org condition, low for a deleted
+        principal's unique id; vendor: medium without ExternalId; service: low without a
+        source constraint unless a compute runtime; everything else info.
         """
         return _risk(self)
 
@@ -314,7 +315,8 @@ def _conditions_dict(conditions: tuple[Condition, ...]) -> dict[str, dict[str, l
 def _risk(principal: TrustedPrincipal) -> str:
     kind = principal.kind
     if kind == "public":
-        return "high" if principal.conditions else "critical"
+        # sts:ExternalId, MFA or tags do not pin the caller: any account can meet them
+        return "high" if principal.has_source_constraint else "critical"
     if kind == "oidc":
         if principal.has_subject_condition:
             return "info"

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from auditor.config import ChecksSettings
+from auditor.errors import ConfigError
 from auditor.findings import Severity
 from auditor.rules.base import Check, EventCheck, WindowCheck
 from auditor.rules.declarative import declarative_check
@@ -24,6 +25,7 @@ from auditor.rules.metadata import CheckMeta, read_meta
 from auditor.rules.problems import RuleProblem, line_of
 
 SKIPPED_FOLDERS = {"data", "__pycache__", "cases"}
+LOWER_FOR_AUTOMATION = "lower_for_automation"
 
 
 def builtin_rules_dir() -> Path:
@@ -103,6 +105,7 @@ def load_rule(path: Path) -> tuple[Check | None, list[RuleProblem]]:
             return None, [*problems, RuleProblem(str(path), line_of(path, key), str(exc))]
     else:
         return None, [RuleProblem(str(path), None, f"needs a [match] table or {module_path.name}")]
+    problems += noise_problems(meta)
     if check is None or problems:
         return None, problems
     check.bind(meta)
@@ -137,9 +140,54 @@ class Catalog:
         """The enabled window checks."""
         return [c for c in self.checks if isinstance(c, WindowCheck)]
 
+    def never_lowered(self) -> frozenset[str]:
+        """Checks whose findings keep their severity when automation made the call."""
+        return frozenset(c.check_id for c in self.checks if not lowers_for_automation(c.meta))
+
+
+def lowers_for_automation(meta: CheckMeta) -> bool:
+    """``[noise] lower_for_automation`` (default true): automation's findings drop two steps.
+
+    A rule about something AWS itself does (quarantining a leaked key) sets it false.
+    """
+    return meta.noise.get(LOWER_FOR_AUTOMATION, True) is not False
+
+
+def noise_problems(meta: CheckMeta) -> list[RuleProblem]:
+    """Unknown ``[noise]`` keys and values of the wrong type."""
+    problems = [
+        RuleProblem(str(meta.path), line_of(meta.path, key), f"unknown key 'noise.{key}'")
+        for key in meta.noise
+        if key != LOWER_FOR_AUTOMATION
+    ]
+    value = meta.noise.get(LOWER_FOR_AUTOMATION, True)
+    if not isinstance(value, bool):
+        line = line_of(meta.path, LOWER_FOR_AUTOMATION)
+        message = f"'noise.{LOWER_FOR_AUTOMATION}' must be true or false"
+        problems.append(RuleProblem(str(meta.path), line, message))
+    return problems
+
+
+def _unknown_ids(settings: ChecksSettings, known: set[str]) -> None:
+    """Refuse ids that name no rule: they would silently enable or change nothing."""
+    named = [("checks.enable", i) for i in settings.enable]
+    named += [("checks.disable", i) for i in settings.disable]
+    named += [(f"checks.severity.{i}", i) for i in settings.severity]
+    for key, check_id in named:
+        if check_id not in known:
+            raise ConfigError(
+                f"key '{key}': no rule has the id {check_id!r} (exact ids; "
+                "`trailaudit checks list` lists them, `checks validate` shows broken rules)"
+            )
+
 
 def load_catalog(settings: ChecksSettings, include_builtin: bool = True) -> Catalog:
-    """Load the built-in pack and ``[checks] paths``; apply enable, disable and severity."""
+    """Load the built-in pack and ``[checks] paths``; apply enable, disable and severity.
+
+    An id in ``enable``, ``disable`` or ``severity`` that names no loaded rule, or a
+    configuration that leaves no rule enabled, is a ``ConfigError`` (checked when the
+    built-in pack is loaded: ``include_builtin=False`` loads user rules alone, for tests).
+    """
     roots = ([builtin_rules_dir()] if include_builtin else []) + [Path(p) for p in settings.paths]
     catalog = Catalog()
     seen: dict[str, Path] = {}
@@ -165,4 +213,8 @@ def load_catalog(settings: ChecksSettings, include_builtin: bool = True) -> Cata
             override = settings.severity.get(check.check_id)
             check.bind(check.meta, Severity(override) if override else None)
             catalog.checks.append(check)
+    if include_builtin:
+        _unknown_ids(settings, set(seen))
+        if seen and not catalog.checks:
+            raise ConfigError("key 'checks.disable': the configuration disables every rule")
     return catalog

@@ -132,7 +132,7 @@ def analyze_scope(
         state_before,
         catalog,
         run,
-        clock().date(),
+        clock(),  # an instant: a date-time suppression expiry is then exact
         compute_changes=changes_of,
         checked_ids=judged_ids,
     )

@@ -8,18 +8,15 @@ from datetime import timedelta
 from auditor.events import Event
 from auditor.findings import Finding, Severity
 from auditor.rules.base import WindowCheck, WindowContext
+from checks._lib.trails import TrailId, trail_id
 
 SOURCE = "cloudtrail.amazonaws.com"
 SHORT_LIVED = timedelta(days=1)
 
 
-def trail_name(event: Event) -> str:
-    """The trail's name (``name`` may be a name or an ARN)."""
-    return str(event.param("name") or "unknown trail").rsplit("/", 1)[-1]
-
-
-def _key(event: Event) -> tuple[str, str, str]:
-    return (event.account_id, trail_name(event), event.actor.principal_arn or "")
+def _key(event: Event) -> tuple[TrailId, str]:
+    """The trail (account, region, name) and who acted: a same-named trail elsewhere differs."""
+    return (trail_id(event), event.actor.principal_arn or "")
 
 
 class CloudtrailTrailLoggingStopped(WindowCheck):
@@ -31,7 +28,7 @@ class CloudtrailTrailLoggingStopped(WindowCheck):
         if not any(e.name in ("StopLogging", "DeleteTrail") for e in mine):
             return
         earlier = [e for e in ctx.run.history.events("CreateTrail") if not e.failed]
-        created: dict[tuple[str, str, str], Event] = {}
+        created: dict[tuple[TrailId, str], Event] = {}
         for event in [*earlier, *mine]:
             if event.name == "CreateTrail":
                 created[_key(event)] = event
@@ -44,15 +41,19 @@ class CloudtrailTrailLoggingStopped(WindowCheck):
             and event.name == "DeleteTrail"
             and event.time - creation.time <= SHORT_LIVED
         )
-        name = str(event.param("name") or "unknown trail")
+        trail = trail_id(event)
         return self.finding(
             event=event,
-            resource=name,
-            message=f"{event.name} on trail {name} by {event.actor.label} from "
-            f"{event.source_ip or 'unknown'}.",
+            resource=trail.arn,
+            message=f"{event.name} on trail {trail.name} ({trail.region}, account "
+            f"{trail.account}) by {event.actor.label} from {event.source_ip or 'unknown'}.",
             severity=Severity.LOW if short else None,
+            region=trail.region,
+            account_id=trail.account,
             details={
-                "trail": trail_name(event),
+                "trail": trail.name,
+                "trail_arn": trail.arn,
+                "trail_region": trail.region,
                 "created_by_same_principal": creation.time.isoformat() if creation else None,
                 "short_lived": short,
             },

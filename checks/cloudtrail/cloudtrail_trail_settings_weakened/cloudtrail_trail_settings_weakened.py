@@ -8,6 +8,7 @@ from typing import Any
 from auditor.events import Event
 from auditor.findings import Finding, Severity
 from auditor.rules.base import EventCheck, EventContext
+from checks._lib.trails import trail_id
 
 UPDATE_FLAGS = {
     "includeGlobalServiceEvents": "stops recording global services (IAM, STS, sign-in)",
@@ -62,7 +63,7 @@ class CloudtrailTrailSettingsWeakened(EventCheck):
     def check_event(self, event: Event, ctx: EventContext) -> Iterable[Finding]:
         """One finding per weakening change."""
         request = event.request or {}
-        trail = str(request.get("trailName") or request.get("name") or "unknown trail")
+        trail = trail_id(event, "trailName" if request.get("trailName") else "name")
         if event.name == "PutEventSelectors":
             problems = selector_problems(request)
         else:
@@ -74,8 +75,16 @@ class CloudtrailTrailSettingsWeakened(EventCheck):
         )
         yield self.finding(
             event=event,
-            resource=trail,
-            message=f"{event.name} on trail {trail}: {'; '.join(problems)}.",
+            resource=trail.arn,
+            message=f"{event.name} on trail {trail.name} ({trail.region}, account "
+            f"{trail.account}): {'; '.join(problems)}.",
             severity=None if strong else Severity.MEDIUM,
-            details={"problems": problems, "request": dict(request)},
+            region=trail.region,
+            account_id=trail.account,
+            details={
+                "trail": trail.name,
+                "trail_arn": trail.arn,
+                "problems": problems,
+                "request": dict(request),
+            },
         )

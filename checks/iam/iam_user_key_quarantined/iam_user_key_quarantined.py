@@ -14,12 +14,16 @@ EXPOSED_INLINE = "AWSExposedCredentialPolicy_DO_NOT_REMOVE"
 
 
 def quarantine_policy(event: Event) -> str | None:
-    """The quarantine policy an AttachUserPolicy or PutUserPolicy applied, if any."""
+    """The quarantine policy an AttachUserPolicy or PutUserPolicy applied, if any.
+
+    AWS attaches the managed policy, or writes it inline under its own name or as
+    ``AWSExposedCredentialPolicy_DO_NOT_REMOVE``.
+    """
     if event.name == "AttachUserPolicy":
         name = str(event.param("policyArn") or "").rsplit("/", 1)[-1]
         return name if name in QUARANTINE_POLICY_NAMES else None
     name = str(event.param("policyName") or "")
-    return name if name == EXPOSED_INLINE else None
+    return name if name == EXPOSED_INLINE or name in QUARANTINE_POLICY_NAMES else None
 
 
 class IamUserKeyQuarantined(EventCheck):
@@ -37,6 +41,7 @@ class IamUserKeyQuarantined(EventCheck):
         yield self.finding(
             event=event,
             resource=user,
-            message=f"AWS quarantined {user} with {policy}: one of its access keys leaked.",
+            message=f"AWS detected an access key of {user} as exposed and quarantined it "
+            f"with {policy}.",
             details={"policy": policy, "user_arn": user},
         )

@@ -10,15 +10,22 @@ from auditor.findings import Finding, Severity
 from auditor.rules.base import WindowCheck, WindowContext
 
 SIGNIN = "signin.amazonaws.com"
+# invokers that are the root user at the console, not a service acting on its own
+CONSOLE_INVOKERS = frozenset({SIGNIN, "console.amazonaws.com", "AWS Internal"})
+
+
+def service_acting(event: Event) -> bool:
+    """Whether an AWS service made the call (``invokedBy`` a service other than the console)."""
+    invoker = event.actor.invoked_by
+    return invoker is not None and invoker not in CONSOLE_INVOKERS
 
 
 def is_root_call(event: Event) -> bool:
-    """A call by root itself: not a sign-in step, not made by a service on its behalf."""
-    actor = event.actor
+    """A call by root itself (API or console): not a sign-in step, not a service's call."""
     return (
-        actor.type == "Root"
+        event.actor.type == "Root"
         and event.source != SIGNIN
-        and actor.invoked_by is None
+        and not service_acting(event)
         and event.event_type != "AwsServiceEvent"
     )
 
