@@ -7,6 +7,7 @@ the file. Secrets never live here: AWS credentials come from boto3's standard ch
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import re
 import tomllib
 import types
@@ -355,6 +356,23 @@ def _only_wildcards(pattern: str) -> bool:
     return pattern.strip("*?") == ""
 
 
+# ids unlike one another in every position: a glob matching all of them matches any id
+_SAMPLE_IDS = (
+    "a_b_c",
+    "zz_yy_xx",
+    "q1_w2_e3_r4",
+    "root_api_called",
+    "iam_user_created",
+    "sts_assume_role_first_time",
+    "cloudtrail_trail_logging_stopped",
+    "signin_console_login_without_mfa",
+)
+
+
+def _covers_every_check(pattern: str) -> bool:
+    return all(fnmatch.fnmatchcase(check_id, pattern) for check_id in _SAMPLE_IDS)
+
+
 def _suppress_problems(i: int, entry: Suppression) -> Iterator[str]:
     key = f"suppress[{i}]"
     if not entry.check.strip():
@@ -363,7 +381,7 @@ def _suppress_problems(i: int, entry: Suppression) -> Iterator[str]:
         yield f"key '{key}.reason' must say why the findings are suppressed"
     if not entry.resource.strip():
         yield f"key '{key}.resource' must be a resource or a glob ('*' for every resource)"
-    if _only_wildcards(entry.check) and not _narrow_resource(entry.resource):
+    if _covers_every_check(entry.check) and not _narrow_resource(entry.resource):
         yield (
             f"key '{key}' would suppress every finding (check {entry.check!r} and resource "
             f"{entry.resource!r}): name the checks, or one account's resources"

@@ -101,8 +101,8 @@ class TrustedPrincipal:
     def risk(self) -> str:
         """Severity hint from ``info`` to ``critical``.
 
-        public: critical, high with an aws:SourceAccount/SourceArn/SourceOrgID condition (an
-        ExternalId, MFA or tag condition limits nothing: any account can meet it); oidc
+        public: critical, high with a source, network or user-id condition (an ExternalId,
+        MFA or tag condition limits nothing: any account can meet it); oidc
         without a pinned subject: critical (github, cognito, google), high (eks, other);
         external: high, medium with ExternalId, MFA or an org condition, low for a deleted
         principal's unique id; vendor: medium without ExternalId; service: low without a
@@ -312,11 +312,26 @@ def _conditions_dict(conditions: tuple[Condition, ...]) -> dict[str, dict[str, l
     return block
 
 
+_CALLER_LIMITS = frozenset({"aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:userid"})
+
+
+def _limits_caller(principal: TrustedPrincipal) -> bool:
+    """A source (service context), network or user-id condition that requires a value."""
+    if principal.has_source_constraint:
+        return True
+    return any(
+        key.lower() in _CALLER_LIMITS and values
+        for operator, block in principal.conditions.items()
+        if "not" not in operator.lower() and not operator.lower().endswith("ifexists")
+        for key, values in block.items()
+    )
+
+
 def _risk(principal: TrustedPrincipal) -> str:
     kind = principal.kind
     if kind == "public":
         # sts:ExternalId, MFA or tags do not pin the caller: any account can meet them
-        return "high" if principal.has_source_constraint else "critical"
+        return "high" if _limits_caller(principal) else "critical"
     if kind == "oidc":
         if principal.has_subject_condition:
             return "info"

@@ -173,7 +173,7 @@ def analyze_scope(
         sign_ins=sign_in_summaries(judged, geo),
         assumptions=assumption_summaries(judged, settings.organization.accounts),
         trends=tuple(trends),
-        headline=headline(findings, judged),
+        headline=headline(findings, judged, settings.automation),
         stats=stats,
         action_data_source=str(load_action_catalog().source),
     )

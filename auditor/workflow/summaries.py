@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from auditor.automation import automation_origin, iac_tool
+from auditor.config import AutomationSettings
 from auditor.events import Event
 from auditor.findings import Finding, Severity
 from auditor.geo import CountryLookup
@@ -87,27 +88,34 @@ def assumption_summaries(
     return tuple(summaries)
 
 
-def changes_outside_iac(events: Iterable[Event]) -> int:
-    """Successful IAM mutations made by hand: not IaC, not AWS-managed automation."""
+def changes_outside_iac(
+    events: Iterable[Event], automation: Sequence[AutomationSettings] = ()
+) -> int:
+    """Successful IAM mutations made by hand: not IaC (CloudFormation or a declared
+    ``[[automation]]`` principal; never a user agent alone), not AWS-managed automation."""
     return sum(
         1
         for e in events
         if not e.failed
         and is_replayed(e)
         and e.source == "iam.amazonaws.com"
-        and iac_tool(e) is None
+        and iac_tool(e, automation) is None
         and automation_origin(e) is None
     )
 
 
-def headline(findings: Sequence[Finding], events: Sequence[Event]) -> dict[str, int]:
+def headline(
+    findings: Sequence[Finding],
+    events: Sequence[Event],
+    automation: Sequence[AutomationSettings] = (),
+) -> dict[str, int]:
     """The week in numbers (suppressed findings left out)."""
     active = [f for f in findings if f.status != "suppressed"]
     counts = {
         key: sum(1 for f in active if f.category in categories)
         for key, categories in HEADLINE_CATEGORIES.items()
     }
-    counts["changes_outside_iac"] = changes_outside_iac(events)
+    counts["changes_outside_iac"] = changes_outside_iac(events, automation)
     return counts
 
 

@@ -286,3 +286,12 @@ def test_a_forged_terraform_agent_does_not_lower_credentials_for_a_new_user() ->
     analysis = analyze(_events(create, key), IamState(), catalog, run, TODAY)
     assert [f.severity for f in analysis.findings] == [Severity.HIGH]
     assert analysis.findings[0].details["iac_tool"] is None
+
+
+def test_a_declared_pipeline_is_not_counted_as_outside_iac() -> None:
+    role = f"arn:aws:iam::{ACCOUNT}:role/terraform-ci"
+    (event,) = _events(_attach_admin("attach-1", _session(role), "aws-sdk-go/1.44"))
+    declared = (AutomationSettings("terraform-ci", (role,)),)
+    assert changes_outside_iac([event]) == 1
+    assert changes_outside_iac([event], declared) == 0
+    assert iac_tool(event, declared) == "terraform-ci"

@@ -107,6 +107,8 @@ def test_more_event_sources_and_no_create_trail_are_allowed() -> None:
         ({"check": "*", "resource": "*", "reason": "x"}, "suppress[0]"),
         ({"check": "**", "resource": "arn:*", "reason": "x"}, "suppress[0]"),
         ({"check": "?*", "resource": "arn:aws:iam::*:role/*", "reason": "x"}, "suppress[0]"),
+        ({"check": "*_*", "reason": "x"}, "suppress[0]"),
+        ({"check": "[a-z]*", "resource": "arn:aws:*", "reason": "x"}, "suppress[0]"),
         ({"check": "", "reason": "x"}, "suppress[0].check"),
         ({"check": "x_y_z", "reason": "x", "resource": ""}, "suppress[0].resource"),
         ({"check": "x_y_z", "reason": "x", "expires": "next year"}, "suppress[0].expires"),
@@ -124,6 +126,8 @@ def test_suppressions_that_hide_everything_or_cannot_expire_are_refused(
 def test_a_suppression_of_every_check_on_one_accounts_resources_is_allowed() -> None:
     entry = {"check": "*", "resource": "arn:aws:iam::111122223333:role/sandbox-*", "reason": "x"}
     assert parse_settings({"suppress": [entry]}, "my.toml").suppress[0].check == "*"
+    family = {"check": "sts_assume_role_*", "reason": "vendor roles reviewed"}
+    assert parse_settings({"suppress": [family]}, "my.toml").suppress[0].resource == "*"
 
 
 def test_toml_date_literals_and_date_time_strings_are_accepted(tmp_path: Path) -> None:
