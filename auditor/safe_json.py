@@ -34,6 +34,8 @@ def _json_escape(match: re.Match[str]) -> str:
 
 def escape_raw(text: str) -> str:
     """JSON text with its raw unsafe characters written as ``\\u`` escapes."""
+    if text.isascii() and "\x7f" not in text:  # the common case, checked quickly
+        return text
     return _RAW.sub(_json_escape, text)
 
 
