@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from auditor.frozen import positional_builder
 from auditor.policy.text import PolicyText, read_policy_text
-from auditor.timeutil import parse_instant
+from auditor.timeutil import OutOfRangeError, parse_event_time
 
 REQUIRED_FIELDS = ("eventID", "eventTime", "eventSource", "eventName")
 DOCUMENT_PARAMETERS = ("policyDocument", "assumeRolePolicyDocument")
@@ -202,7 +202,9 @@ def normalize_record(record: object, arrival: int | None = None) -> Event | Reco
         missing = ", ".join(missing_fields(record))
         return RecordProblem(f"missing required field(s): {missing}", _text(event_id))
     try:
-        time = parse_instant(instant)
+        time = parse_event_time(instant)
+    except OutOfRangeError as exc:
+        return RecordProblem(str(exc), event_id)
     except (ValueError, OverflowError):
         return RecordProblem(f"malformed eventTime {instant[:64]!r}", event_id)
     actor = normalize_actor(get("userIdentity"))

@@ -7,6 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
 ZERO = timedelta(0)
+# Event times outside [EARLIEST_EVENT, LATEST_EVENT) are input problems: no real log is
+# older than AWS or two centuries ahead, and the margin to datetime's limits (years 1 and
+# 9999) keeps every window, margin and delivery-time sum an analysis makes in range.
+EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_EVENT = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def system_clock() -> datetime:
@@ -32,6 +37,21 @@ def parse_instant(text: str) -> datetime:
     if zone is None:
         return parsed.replace(tzinfo=UTC)
     return parsed if parsed.utcoffset() == ZERO else parsed.astimezone(UTC)
+
+
+class OutOfRangeError(ValueError):
+    """A readable instant outside ``[EARLIEST_EVENT, LATEST_EVENT)``."""
+
+
+def parse_event_time(text: str) -> datetime:
+    """Parse an event's time; raise ValueError when unreadable or outside the supported range."""
+    moment = parse_instant(text)
+    if not EARLIEST_EVENT <= moment < LATEST_EVENT:
+        raise OutOfRangeError(
+            f"eventTime {text[:64]!r} is outside the supported range"
+            f" {EARLIEST_EVENT.year}..{LATEST_EVENT.year - 1}"
+        )
+    return moment
 
 
 def format_instant(moment: datetime) -> str:

@@ -1,8 +1,9 @@
 """Turning a log file's bytes into JSON text: gunzip (with a bomb cap) and encodings.
 
-python-isal is used when installed (about twice the standard library's speed); the
-output buffer is presized from the gzip trailer, which CloudTrail's single-member
-files carry exactly.
+python-isal is used when installed (about twice the standard library's speed). Every
+gzip member is read (``cat a.gz b.gz`` is a valid gzip file), and every decompress
+call is bounded by the bytes the cap still allows, so memory stays within the cap
+(plus one joined copy when the text arrives in pieces) whatever the input.
 """
 
 from __future__ import annotations
@@ -18,47 +19,87 @@ except ImportError:  # pragma: no cover - exercised only without isal
     _zlib = zlib
 
 GZIP_MAGIC = b"\x1f\x8b"
-DEFLATE_MAX_RATIO = 1032  # deflate cannot expand one byte into more than ~1032 bytes
-_STREAM_CHUNK = 1 << 22
+_STREAM_CHUNK = 1 << 22  # compressed input handed to one decompress call
+_PIECE = 1 << 26  # decompressed output one call may return past the trailer's hint
+_UTF8_SLICE = 1 << 24  # text validated per step, so validation holds no full copy
 
 
 class DecodeError(ValueError):
     """The bytes cannot be turned into text; the message says why."""
 
 
-def gunzip(data: bytes, max_inflated: int) -> bytes:
-    """Decompress gzip data, refusing to inflate past ``max_inflated`` bytes.
+def _cap_error(max_inflated: int) -> DecodeError:
+    return DecodeError(f"gzip inflates past the {max_inflated / 2**20:g} MiB cap")
 
-    Small inputs (which cannot exceed the cap whatever their trailer says) take a
-    one-shot, presized path; larger ones stream with a hard output limit.
+
+def _member(
+    view: memoryview, start: int, max_inflated: int, parts: list[bytes], total: int
+) -> tuple[int, int]:
+    """Inflate the gzip member at ``start`` into ``parts``; return its end and the new total."""
+    decompressor = _zlib.decompressobj(31)
+    want = int.from_bytes(view[-4:], "little") + 1  # the last member's size, a first guess
+    position = start
+    while position < len(view):
+        chunk = view[position : position + _STREAM_CHUNK]
+        pending: bytes | memoryview = chunk
+        while pending:
+            piece = decompressor.decompress(pending, max(1, min(want, max_inflated - total + 1)))
+            want = _PIECE
+            total += len(piece)
+            if total > max_inflated:
+                raise _cap_error(max_inflated)
+            if piece:
+                parts.append(piece)
+            if decompressor.eof:
+                return position + len(chunk) - len(decompressor.unused_data), total
+            pending = decompressor.unconsumed_tail
+        position += len(chunk)
+    raise DecodeError("truncated gzip (stream ends before its end marker)")
+
+
+def gunzip(data: bytes, max_inflated: int) -> bytes:
+    """Decompress every member of gzip data, refusing to inflate past ``max_inflated`` bytes.
+
+    Bytes after the last member are an error only when they are not zero padding
+    (which some writers append).
     """
     if len(data) < 18:
         raise DecodeError("truncated gzip (shorter than a gzip header and trailer)")
-    if len(data) * DEFLATE_MAX_RATIO <= max_inflated:
-        size_hint = int.from_bytes(data[-4:], "little") or len(data) * 8
-        try:
-            return bytes(_zlib.decompress(data, 31, min(size_hint + 1, max_inflated)))
-        except Exception as exc:  # isal and zlib raise their own error types
-            raise DecodeError(f"corrupt or truncated gzip: {exc}") from None
-    decompressor = _zlib.decompressobj(31)
+    view = memoryview(data)
     parts: list[bytes] = []
     total = 0
+    position = 0
     try:
-        view = memoryview(data)
-        for start in range(0, len(data), _STREAM_CHUNK):
-            chunk = decompressor.decompress(view[start : start + _STREAM_CHUNK])
-            total += len(chunk)
-            if total > max_inflated:
-                raise DecodeError(f"gzip inflates past the {max_inflated // 2**20} MiB cap")
-            parts.append(chunk)
-        parts.append(decompressor.flush())
+        while position < len(data):
+            if not data.startswith(GZIP_MAGIC, position):
+                if data.count(0, position) == len(data) - position:
+                    break
+                raise DecodeError(f"data after the gzip stream at byte {position} is not gzip")
+            position, total = _member(view, position, max_inflated, parts, total)
     except DecodeError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # isal and zlib raise their own error types
         raise DecodeError(f"corrupt or truncated gzip: {exc}") from None
-    if not decompressor.eof:
-        raise DecodeError("truncated gzip (stream ends before its end marker)")
-    return b"".join(parts)
+    if len(parts) == 1:
+        return parts[0]  # the usual case: no joined copy
+    joined = b"".join(parts)
+    parts.clear()
+    return joined
+
+
+def _utf8_error_at(data: bytes) -> int | None:
+    """Where ``data`` first stops being UTF-8, checked a slice at a time (no decoded copy)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data) + 1, _UTF8_SLICE):
+        held = len(decoder.getstate()[0])
+        try:
+            decoder.decode(
+                view[start : start + _UTF8_SLICE], final=start + _UTF8_SLICE >= len(data)
+            )
+        except UnicodeDecodeError as exc:
+            return start - held + exc.start
+    return None
 
 
 def to_utf8(data: bytes) -> tuple[bytes, str | None]:
@@ -74,18 +115,22 @@ def to_utf8(data: bytes) -> tuple[bytes, str | None]:
             return data.decode("utf-16").encode("utf-8"), "converted from UTF-16"
         except UnicodeDecodeError as exc:
             raise DecodeError(f"invalid UTF-16: {exc}") from None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    if data.isascii():
+        return data, None
+    error_at = _utf8_error_at(data)
+    if error_at is not None:
         fixed = data.decode("utf-8", errors="replace").encode("utf-8")
-        return fixed, f"invalid UTF-8 at byte {exc.start} replaced"
+        return fixed, f"invalid UTF-8 at byte {error_at} replaced"
     return data, None
 
 
 def inflate(data: bytes, max_inflated: int) -> bytes:
-    """Gunzip when the bytes are gzip; refuse anything larger than the cap."""
+    """Gunzip when the bytes are gzip (a UTF-8 BOM before them is dropped); refuse
+    anything larger than the cap."""
+    if data.startswith(codecs.BOM_UTF8 + GZIP_MAGIC):
+        data = data[len(codecs.BOM_UTF8) :]
     if data.startswith(GZIP_MAGIC):
         return gunzip(data, max_inflated)
     if len(data) > max_inflated:
-        raise DecodeError(f"file is larger than the {max_inflated // 2**20} MiB cap")
+        raise DecodeError(f"file is larger than the {max_inflated / 2**20:g} MiB cap")
     return data

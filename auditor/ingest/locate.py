@@ -29,7 +29,8 @@ except ImportError:  # pragma: no cover - exercised only without stringzilla
     HAVE_STRINGZILLA = False
 
 
-def _finder(text: bytes) -> tuple[Callable[..., int], Callable[..., int], Callable[[bytes], int]]:
+def finder(text: bytes) -> tuple[Callable[..., int], Callable[..., int], Callable[..., int]]:
+    """find, rfind and count over ``text``: StringZilla's SIMD search when installed."""
     if HAVE_STRINGZILLA:
         view = _sz.Str(text)
         return view.find, view.rfind, view.count
@@ -38,7 +39,7 @@ def _finder(text: bytes) -> tuple[Callable[..., int], Callable[..., int], Callab
 
 def record_starts_by_search(text: bytes, sources: tuple[bytes, ...]) -> tuple[int, list[int]]:
     """The portable path of :func:`record_starts`: one substring search per needle."""
-    find, rfind, count = _finder(text)
+    find, rfind, count = finder(text)
     starts: set[int] = set()
     for source in sources:
         needle = SOURCE_KEY + source + b'"'

@@ -146,6 +146,23 @@ def _problems(log_file: LogFile, selection: Selection) -> tuple[InputProblem, ..
     return tuple(found)
 
 
+def _differing_repeats(
+    store: EventStore, log_file: LogFile, selection: Selection
+) -> tuple[InputProblem, ...]:
+    """A record with a stored record's eventTime and eventID but other content: the first
+    stored stays, and this one is reported (identical repeats stay silent duplicates)."""
+    found = []
+    for index in store.differing_repeats(selection.rows):
+        row = selection.rows[index]
+        where = selection.row_indexes[index] if index < len(selection.row_indexes) else None
+        reason = (
+            f"eventID {row.event_id[:128]!r} at this eventTime is already stored with other"
+            " content; the stored record is kept, this one is not"
+        )
+        found.append(InputProblem(log_file.location, where, reason))
+    return tuple(found)
+
+
 def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) -> list[FileOutcome]:
     """Write a group of files, each file's events with its record, in one transaction."""
     outcomes: list[FileOutcome] = []
@@ -157,8 +174,8 @@ def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) ->
         for pending, selection in read:
             log_file = pending.log_file
             found = _problems(log_file, selection)
-            problems += found
             if selection.fatal:
+                problems += found
                 outcomes.append(FileOutcome(log_file, 0, 0, 0, found))
                 continue
             # a file read again keeps its id: its events need no update (which would scan
@@ -168,9 +185,12 @@ def _store_group(writer: _Writer, read: list[tuple[_PendingFile, Selection]]) ->
                 file_id, new_id = new_id, new_id + 1
             inserted = store.insert_events(selection.rows, file_id)
             kept = len(selection.rows)
+            if inserted < kept:
+                found += _differing_repeats(store, log_file, selection)
+            problems += found
             stored = StoredFile(
                 log_file.location, log_file.size, log_file.version,
-                selection.records_seen, kept, kept - inserted, len(selection.problems),
+                selection.records_seen, kept, kept - inserted, len(found),
             )  # fmt: skip
             files.append((stored, file_id))
             outcomes.append(FileOutcome(log_file, selection.records_seen, kept, inserted, found))

@@ -6,6 +6,7 @@ indexes is extracted, so the hot ingest loop stays cheap.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -13,7 +14,7 @@ import orjson
 from auditor.events import missing_fields
 from auditor.ingest.keep import KeepRule
 from auditor.store.event_store import EventRow, to_micros
-from auditor.timeutil import parse_instant
+from auditor.timeutil import OutOfRangeError, parse_event_time
 
 
 class Skip:
@@ -21,6 +22,21 @@ class Skip:
 
 
 SKIP = Skip()
+
+
+def serialize(record: dict[str, Any]) -> bytes | None:
+    """Compact JSON that orjson reads back (orjson writes at most 255 levels; deeper ones,
+    up to its 1024 read limit, are written by the standard library), or None."""
+    try:
+        return orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        pass
+    try:
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+        orjson.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return text
 
 
 def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow | Skip | str:
@@ -38,9 +54,14 @@ def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow
     ):  # fmt: skip
         return f"missing required field(s): {', '.join(missing_fields(record))}"
     try:
-        micros = to_micros(parse_instant(text))
+        micros = to_micros(parse_event_time(text))
+    except OutOfRangeError as exc:
+        return str(exc)
     except (ValueError, OverflowError):
         return f"malformed eventTime {text[:64]!r}"
+    stored = raw if raw is not None else serialize(record)
+    if stored is None:
+        return "nested too deeply to store"
     identity = record.get("userIdentity")
     if not isinstance(identity, dict):
         identity = {}
@@ -56,5 +77,5 @@ def build_row(record: Any, rule: KeepRule, raw: bytes | None = None) -> EventRow
         actor_arn if isinstance(actor_arn, str) else None,
         actor_type if isinstance(actor_type, str) else None,
         bool(record.get("errorCode") or record.get("errorMessage")),
-        raw if raw is not None else orjson.dumps(record),
+        stored,
     )

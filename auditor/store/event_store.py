@@ -162,6 +162,26 @@ class EventStore:
         )
         return self.connection.total_changes - before
 
+    def differing_repeats(self, rows: list[EventRow]) -> list[int]:
+        """Indexes of ``rows`` whose (eventTime, eventID) is stored with other content.
+
+        Identical bytes are a plain repeat and are not parsed; differing bytes are compared
+        as JSON, so the same record written compactly or indented is still a repeat.
+        """
+        differing: list[int] = []
+        lookup = "SELECT raw FROM events WHERE event_time_us = ? AND event_id = ?"
+        for index, row in enumerate(rows):
+            stored = self.connection.execute(lookup, (row.event_time_us, row.event_id)).fetchone()
+            if stored is None or stored[0] == row.raw:
+                continue
+            try:
+                same = orjson.loads(stored[0]) == orjson.loads(row.raw)
+            except orjson.JSONDecodeError:
+                same = False
+            if not same:
+                differing.append(index)
+        return differing
+
     def next_file_id(self) -> int:
         """The id the next recorded file will get (call inside the write transaction)."""
         row = self.connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()

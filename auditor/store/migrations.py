@@ -159,6 +159,28 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     Migration(
+        41,
+        "events timed outside 2000..2199 become input problems",
+        # Such a time is forged or corrupt, and arithmetic on it (windows, margins) can
+        # overflow; ingest now refuses it, and this removes what older versions stored.
+        # The bounds are auditor.timeutil.EARLIEST_EVENT and LATEST_EVENT, in microseconds.
+        """
+        INSERT INTO input_problems (location, record_index, reason, detected_at)
+            SELECT COALESCE((SELECT location FROM files WHERE files.id = events.file_id),
+                'the store'), NULL,
+                'eventTime ' || CASE WHEN json_valid(CAST(raw AS TEXT))
+                    THEN COALESCE(json_extract(CAST(raw AS TEXT), '$.eventTime'), '?') ELSE '?' END
+                || ' is outside the supported range 2000..2199 (eventID ' || event_id
+                || ', removed from the store)',
+                strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            FROM events
+            WHERE event_time_us < 946684800000000 OR event_time_us >= 7258118400000000
+            ORDER BY arrival;
+        DELETE FROM events
+            WHERE event_time_us < 946684800000000 OR event_time_us >= 7258118400000000;
+        """,
+    ),
+    Migration(
         42,
         "run lock heartbeat and holder token",
         # a lock whose heartbeat stopped is stale whichever host or PID namespace left it;

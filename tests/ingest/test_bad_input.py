@@ -36,7 +36,9 @@ def test_corrupt_gzip() -> None:
 
 
 def test_invalid_json() -> None:
-    assert "invalid JSON" in (_fatal(b'{"Records": [{"eventVersion": ', "x.json") or "")
+    result = select_records(b'{"Records": [{"eventVersion": ', "x.json", DEFAULT_KEEP_RULE, CAP)
+    assert any("invalid JSON" in why for _, why in result.problems)
+    assert "invalid JSON" in (_fatal(b'{"Record": [{"eventVersion": ', "x.json") or "")
 
 
 def test_json_that_is_not_cloudtrail() -> None:
