@@ -10,8 +10,11 @@ from auditor.store.event_store import EventRow, EventStore
 from auditor.store.migrations import MIGRATIONS
 
 
+BASE_US = 1_700_000_000_000_000  # 2023-11-14: times inside the range a store accepts
+
+
 def _row(event_id: str, time_us: int) -> EventRow:
-    return EventRow(event_id, time_us, "iam.amazonaws.com", "CreateUser", "111122223333",
+    return EventRow(event_id, BASE_US + time_us, "iam.amazonaws.com", "CreateUser", "111122223333",
                     "us-east-1", None, None, False, b"{}")  # fmt: skip
 
 
