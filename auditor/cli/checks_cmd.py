@@ -11,7 +11,7 @@ from auditor.cli.context import AppContext, pass_app
 from auditor.cli.safe_text import cell, terminal_safe
 from auditor.errors import ExitStatus
 from auditor.rules.base import Check
-from auditor.rules.cases import run_cases
+from auditor.rules.cases import expectation_problems, run_cases
 from auditor.rules.catalog import load_catalog
 from auditor.untrusted_text import visible
 
@@ -88,7 +88,7 @@ def list_checks(app: AppContext, fmt: str) -> int:
 def validate(app: AppContext) -> int:
     """Check every rule; print every problem with its file and line."""
     catalog = load_catalog(app.settings.checks)
-    problems = catalog.problems + catalog.untested
+    problems = catalog.problems + catalog.untested + expectation_problems(catalog)
     for problem in problems:
         click.echo(terminal_safe(problem))
     total = len(catalog.checks) + len(catalog.disabled)
@@ -100,7 +100,7 @@ def validate(app: AppContext) -> int:
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @pass_app
 def test_checks(app: AppContext, rules_dir: Path | None) -> int:
-    """Run every rule's fail_* and pass_* cases."""
+    """Run every rule's fail_* and pass_* cases (fail cases against their .expect.toml)."""
     settings = app.settings.checks
     if rules_dir is not None:
         from dataclasses import replace
@@ -110,12 +110,7 @@ def test_checks(app: AppContext, rules_dir: Path | None) -> int:
     results = run_cases(catalog)
     failed = [r for r in results if not r.passed]
     for result in failed:
-        why = "; ".join(result.errors) or (
-            "expected a finding, got none"
-            if result.expected_findings
-            else f"expected no finding, got: {result.findings[0].message}"
-        )
-        click.echo(terminal_safe(f"FAIL {result.check_id} {result.case}: {why}"))
+        click.echo(terminal_safe(f"FAIL {result.check_id} {result.case}: {result.reason}"))
     for problem in catalog.problems + catalog.untested:
         click.echo(terminal_safe(f"PROBLEM {problem}"))
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")

@@ -8,7 +8,6 @@ trust names it explicitly in the same account, its own identity policies allow
 
 from __future__ import annotations
 
-import fnmatch
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from auditor.policy.actions import ActionCatalog, action_matches, load_action_ca
 from auditor.policy.document import PolicyDocument
 from auditor.policy.risk import is_admin_equivalent
 from auditor.policy.trust import OrganizationContext, TrustedPrincipal, classify_trust
+from auditor.policy.wildcard import wildcard_match
 
 ASSUME = "sts:AssumeRole"
 
@@ -47,7 +47,8 @@ class AssumePath:
 
 
 def _resource_matches(pattern: str, arn: str) -> bool:
-    return fnmatch.fnmatchcase(arn, pattern)
+    """IAM Resource matching: ``*`` and ``?`` only, case-sensitive, never backtracking."""
+    return wildcard_match(pattern, arn, fold=False)
 
 
 def may_call(documents: Iterable[PolicyDocument], action: str, resource: str) -> bool:

@@ -7,13 +7,16 @@ answers "which actions could this principal call on something", not "on what".
 
 from __future__ import annotations
 
+import bisect
 import functools
-import re
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from auditor.policy.bounded_cache import BoundedCache
 from auditor.policy.document import PolicyDocument, Statement
 from auditor.policy.tables import TableSource, load_table
+from auditor.policy.wildcard import Wildcard, compile_wildcard, is_wildcard, normalize_wildcard
 
 CATALOG_TABLE = "iam_actions.json.gz"
 ACCESS_LEVELS = {
@@ -24,7 +27,11 @@ ACCESS_LEVELS = {
     "T": "Tagging",
 }
 _LEVEL_LETTERS = {name: letter for letter, name in ACCESS_LEVELS.items()}
-_CACHE_LIMIT = 65_536
+# Expansions are remembered per distinct pattern (and per distinct Action/NotAction list),
+# bounded by entries and by weight: the actions held plus the characters of the keys.
+CACHE_ENTRIES = 65_536
+CACHE_WEIGHT = 2_000_000
+StatementKey = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +57,24 @@ class ActionCatalog:
             by_service.setdefault(service, {})[action.lower()] = action
         self._by_service = by_service
         self._service_all = {svc: frozenset(names.values()) for svc, names in by_service.items()}
-        self._expanded: dict[str, frozenset[str]] = {"*": self._all}
-        self._statement_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[str]] = {}
+        self._names_by_service = {
+            svc: tuple((lowered[len(svc) + 1 :], action) for lowered, action in names.items())
+            for svc, names in by_service.items()
+        }
+        by_name: dict[str, list[tuple[str, str]]] = {}
+        for svc, names in self._names_by_service.items():
+            for lowered, action in names:
+                by_name.setdefault(lowered, []).append((svc, action))
+        self._by_name = {name: tuple(actions) for name, actions in sorted(by_name.items())}
+        self._names = list(self._by_name)
+        self._joined = "\n".join(self._names)  # found by str.find, mapped back by offset
+        self._starts = list(itertools.accumulate((len(n) + 1 for n in self._names[:-1]), initial=0))
+        self._expanded: BoundedCache[str, frozenset[str]] = BoundedCache(
+            CACHE_ENTRIES, CACHE_WEIGHT, self._expansion_weight
+        )
+        self._statement_cache: BoundedCache[StatementKey, frozenset[str]] = BoundedCache(
+            CACHE_ENTRIES, CACHE_WEIGHT, self._statement_weight
+        )
 
     def __len__(self) -> int:
         return len(self._all)
@@ -87,55 +110,95 @@ class ActionCatalog:
         """Actions matching ``pattern`` (case-insensitive ``*`` and ``?``; ``*`` = all).
 
         A literal action missing from the catalog expands to itself, so newer actions are
-        not lost; a pattern without ``service:`` (other than ``*``) matches nothing.
+        not lost; a pattern without ``service:`` (other than ``*``) matches nothing. Each
+        distinct pattern (spelled canonically) is matched against the catalog once while
+        it stays in the bounded cache.
         """
-        key = pattern.strip().lower()
+        stripped = pattern.strip()
+        key = normalize_wildcard(stripped.lower())
+        if key == "*":
+            return self._all
         hit = self._expanded.get(key)
         if hit is None:
-            if len(self._expanded) >= _CACHE_LIMIT:
-                self._expanded = {"*": self._all}
-            hit = self._expanded[key] = self._expand(key, pattern.strip())
+            hit = self._expanded.put(key, self._expand(key, stripped))
         return hit
 
     def _expand(self, key: str, original: str) -> frozenset[str]:
-        if key and set(key) == {"*"}:
-            return self._all
         service, sep, name = key.partition(":")
         if not sep or not service or not name:
             return frozenset()
-        if _is_wildcard(service):
-            service_re = _wildcard_regex(service)
-            services = [svc for svc in self._by_service if service_re.fullmatch(svc)]
+        if is_wildcard(service):
+            service_pattern = compile_wildcard(service, fold=False)
+            services = [svc for svc in self._by_service if service_pattern.matches_folded(svc)]
         elif service in self._by_service:
             services = [service]
         else:
-            literal = not _is_wildcard(name)
+            literal = not is_wildcard(name)
             return frozenset({f"{service}:{original.partition(':')[2]}"} if literal else ())
-        if set(name) == {"*"}:
+        if name == "*":
+            if len(services) == 1:
+                return self._service_all[services[0]]
             return frozenset().union(*(self._service_all[svc] for svc in services))
-        if not _is_wildcard(name):
+        if not is_wildcard(name):
             found = [self._by_service[svc].get(f"{svc}:{name}") for svc in services]
             matches = {action for action in found if action}
             if not matches and len(services) == 1:
                 matches = {f"{service}:{original.partition(':')[2]}"}
             return frozenset(matches)
-        name_re = _wildcard_regex(name)
+        name_pattern = compile_wildcard(name, fold=False)
+        if len(services) == 1:
+            return frozenset(
+                canonical
+                for lowered, canonical in self._names_by_service[services[0]]
+                if name_pattern.matches_folded(lowered)
+            )
+        return self._across_services(name_pattern, services)
+
+    def _across_services(self, name_pattern: Wildcard, services: list[str]) -> frozenset[str]:
+        """Matches of ``name_pattern`` in several services: each distinct name tested once.
+
+        Names that lack the pattern's longest literal run are skipped before matching.
+        """
+        candidates = self._names_holding(name_pattern.longest_literal)
+        matched = [n for n in candidates if name_pattern.matches_folded(n)]
+        wanted = None if len(services) == len(self._by_service) else frozenset(services)
         return frozenset(
-            canonical
-            for svc in services
-            for lowered, canonical in self._by_service[svc].items()
-            if name_re.fullmatch(lowered, len(svc) + 1)
+            action
+            for name in matched
+            for svc, action in self._by_name[name]
+            if wanted is None or svc in wanted
         )
+
+    def _names_holding(self, literal: str) -> list[str]:
+        """Distinct action names (lowercase, no service) containing ``literal``, in order."""
+        if not literal:
+            return self._names
+        text, starts = self._joined, self._starts
+        found: list[str] = []
+        position = text.find(literal)
+        while position >= 0:
+            index = bisect.bisect_right(starts, position) - 1
+            found.append(self._names[index])
+            # skip the rest of this name: the next one starts after its newline
+            position = text.find(
+                literal, starts[index + 1] if index + 1 < len(starts) else len(text)
+            )
+        return found
 
     def statement_actions(self, statement: Statement) -> frozenset[str]:
         """The actions a statement names: Action expanded, or all minus NotAction."""
         key = (statement.actions, statement.not_actions)
         hit = self._statement_cache.get(key)
         if hit is None:
-            if len(self._statement_cache) >= _CACHE_LIMIT:
-                self._statement_cache.clear()
-            hit = self._statement_cache[key] = self._statement_actions(statement)
+            hit = self._statement_cache.put(key, self._statement_actions(statement))
         return hit
+
+    def _expansion_weight(self, key: str, actions: frozenset[str]) -> int:
+        return len(key) + (1 if actions is self._all else len(actions))
+
+    def _statement_weight(self, key: StatementKey, actions: frozenset[str]) -> int:
+        text = sum(len(pattern) for patterns in key for pattern in patterns)
+        return text + (1 if actions is self._all else len(actions))
 
     def _statement_actions(self, statement: Statement) -> frozenset[str]:
         if statement.not_actions:
@@ -154,17 +217,7 @@ class ActionCatalog:
 
 def action_matches(pattern: str, action: str) -> bool:
     """Whether an Action pattern (``*`` and ``?`` wildcards) matches one action name."""
-    return _wildcard_regex(pattern.strip().lower()).fullmatch(action.lower()) is not None
-
-
-def _is_wildcard(text: str) -> bool:
-    return "*" in text or "?" in text
-
-
-@functools.lru_cache(maxsize=4096)
-def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern)
-    return re.compile("".join(parts), re.DOTALL)
+    return compile_wildcard(pattern.strip()).matches(action)
 
 
 @functools.cache

@@ -66,7 +66,7 @@ def lookup_aws_managed_policy(arn_or_name: str) -> AwsManagedPolicy | None:
         if match is None:
             return None
         text = match.group(1)
-    return _build(text) or _build(_names_by_lower().get(text.lower(), ""))
+    return _known(text) or _known(_names_by_lower().get(text.lower(), ""))
 
 
 def aws_managed_source() -> TableSource:
@@ -84,11 +84,14 @@ def _names_by_lower() -> dict[str, str]:
     return {name.lower(): name for name in _policies()}
 
 
+def _known(name: str) -> AwsManagedPolicy | None:
+    """The table's policy of that exact name; unknown names are never cached."""
+    return _build(name) if name in _policies() else None
+
+
 @functools.lru_cache(maxsize=2048)
-def _build(name: str) -> AwsManagedPolicy | None:
-    entry = _policies().get(name)
-    if entry is None:
-        return None
+def _build(name: str) -> AwsManagedPolicy:
+    entry = _policies()[name]
     statements = tuple(_statement(raw) for raw in entry["statements"])
     return AwsManagedPolicy(
         name=name,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from auditor.policy.actions import (
@@ -27,6 +26,7 @@ from auditor.policy.actions import (
     is_unconditional_deny_on_all,
     load_action_catalog,
 )
+from auditor.policy.bounded_cache import BoundedCache
 from auditor.policy.document import PolicyDocument, Statement
 from auditor.policy.privesc import PrivescMatch, find_privesc_paths
 from auditor.policy.tables import TableSource, load_table
@@ -46,6 +46,11 @@ SELF_GRANT_ACTIONS = frozenset(
 )
 ResourceScope = Literal["all", "all-except", "scoped", "none"]
 ActionsOrDocuments = frozenset[str] | set[str] | PolicyDocument | Iterable[PolicyDocument]
+DocumentKey = tuple[PolicyDocument, ActionCatalog]
+OnAll = tuple[frozenset[str], frozenset[str]]
+# per-document results, bounded by entries and by weight (actions held + document size)
+DOCUMENT_CACHE_ENTRIES = 8192
+DOCUMENT_CACHE_WEIGHT = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +98,45 @@ def resource_scope(statement: Statement) -> ResourceScope:
     return "scoped" if statement.resources else "none"
 
 
-@lru_cache(maxsize=8192)
-def _document_on_all(
-    document: PolicyDocument, catalog: ActionCatalog
-) -> tuple[frozenset[str], frozenset[str]]:
+def document_size(document: PolicyDocument) -> int:
+    """How many values a document holds (its weight in the per-document caches)."""
+    return sum(
+        1
+        + len(s.actions)
+        + len(s.not_actions)
+        + len(s.resources)
+        + len(s.not_resources)
+        + len(s.principals)
+        + len(s.not_principals)
+        + len(s.conditions)
+        for s in document.statements
+    )
+
+
+def _on_all_weight(key: DocumentKey, value: OnAll) -> int:
+    catalog_all = key[1].all_actions()
+    held = sum(0 if actions is catalog_all else len(actions) for actions in value)
+    return document_size(key[0]) + held
+
+
+def _admin_weight(key: DocumentKey, value: bool) -> int:
+    return document_size(key[0])
+
+
+_ON_ALL_CACHE: BoundedCache[DocumentKey, OnAll] = BoundedCache(
+    DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_WEIGHT, _on_all_weight
+)
+_ADMIN_CACHE: BoundedCache[DocumentKey, bool] = BoundedCache(
+    DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_WEIGHT, _admin_weight
+)
+
+
+def _document_on_all(document: PolicyDocument, catalog: ActionCatalog) -> OnAll:
     """One document's actions allowed on ``*`` and unconditionally denied (memoized)."""
+    key = (document, catalog)
+    found = _ON_ALL_CACHE.get(key)
+    if found is not None:
+        return found
     allowed: set[str] = set()
     denied: set[str] = set()
     for statement in document.statements:
@@ -105,7 +144,7 @@ def _document_on_all(
             allowed |= catalog.statement_actions(statement)
         elif is_unconditional_deny_on_all(statement):
             denied |= catalog.statement_actions(statement)
-    return frozenset(allowed), frozenset(denied)
+    return _ON_ALL_CACHE.put(key, (frozenset(allowed), frozenset(denied)))
 
 
 def actions_on_all_resources(
@@ -122,9 +161,14 @@ def actions_on_all_resources(
     return frozenset(allowed - denied)
 
 
-@lru_cache(maxsize=8192)
 def _document_is_admin(document: PolicyDocument, catalog: ActionCatalog) -> bool:
-    return _admin_on_all(actions_on_all_resources([document], catalog), catalog)
+    key = (document, catalog)
+    found = _ADMIN_CACHE.get(key)
+    if found is None:
+        found = _ADMIN_CACHE.put(
+            key, _admin_on_all(actions_on_all_resources([document], catalog), catalog)
+        )
+    return found
 
 
 def is_admin_equivalent(value: ActionsOrDocuments, catalog: ActionCatalog | None = None) -> bool:

@@ -157,13 +157,14 @@ def classify_trust(
         if not actions:
             continue
         facts = read_allow_facts(statement.conditions).merged(guard)
+        conditions = _conditions_dict(statement.conditions)  # once, shared by its principals
         principals = statement.principals
         if statement.not_principals and not principals:
             principals = (("*", "*"),)  # Allow + NotPrincipal: everyone else
         for principal in principals:
             if principal in denied:
                 continue
-            out.append(_classify(principal, statement, actions, facts, ctx))
+            out.append(_classify(principal, statement, actions, facts, conditions, ctx))
     return tuple(out)
 
 
@@ -217,6 +218,7 @@ def _classify(
     statement: Statement,
     actions: tuple[str, ...],
     facts: ConditionFacts,
+    conditions: dict[str, dict[str, list[str]]],
     ctx: OrganizationContext,
 ) -> TrustedPrincipal:
     kind, value = principal
@@ -229,7 +231,7 @@ def _classify(
         requires_mfa=facts.requires_mfa,
         has_source_constraint=facts.source_constraint,
         sid=statement.sid,
-        conditions=_conditions_dict(statement.conditions),
+        conditions=conditions,
     )
     if kind == "*" or (kind == "AWS" and value == "*"):
         return _classify_everyone(base, facts, ctx)

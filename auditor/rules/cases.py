@@ -1,5 +1,9 @@
 """Running a rule's cases: ``fail_*`` must produce a finding of the rule, ``pass_*`` none.
 
+Each ``fail_*`` case states the outcome in ``<name>.expect.toml`` (see
+:mod:`auditor.rules.expectations`): the severity, and optionally the category and a
+message fragment; a fail case whose findings differ, or that has no expectation, fails.
+
 A case is ``cases/<name>.json`` (one record, or ``{"Records": [...]}``) or
 ``cases/<name>.jsonl`` (a sequence). Beside it, optionally: ``<name>.baseline.json``
 (a GetAccountAuthorizationDetails document: the state before the case's events) and
@@ -29,6 +33,8 @@ from auditor.iam.state import IamState
 from auditor.ingest.shapes import unwrap
 from auditor.rules.base import Check, RunContext
 from auditor.rules.catalog import Catalog
+from auditor.rules.expectations import read_expectation
+from auditor.rules.problems import RuleProblem
 from auditor.store.event_store import EventRow, EventStore
 
 CASE_ACCOUNT = "111122223333"
@@ -44,11 +50,24 @@ class CaseResult:
     expected_findings: bool
     findings: tuple[Finding, ...]
     errors: tuple[str, ...]
+    mismatches: tuple[str, ...] = ()  # how the findings differ from the expectation file
 
     @property
     def passed(self) -> bool:
-        """A fail case needs a finding; a pass case none; neither may raise."""
-        return not self.errors and bool(self.findings) == self.expected_findings
+        """A fail case needs its expected findings; a pass case none; neither may raise."""
+        found = bool(self.findings) == self.expected_findings
+        return not self.errors and found and not self.mismatches
+
+    @property
+    def reason(self) -> str:
+        """Why the case failed (empty when it passed)."""
+        if self.errors:
+            return "; ".join(self.errors)
+        if bool(self.findings) != self.expected_findings:
+            if self.expected_findings:
+                return "expected a finding, got none"
+            return f"expected no finding, got: {self.findings[0].message}"
+        return "; ".join(self.mismatches)
 
 
 def case_files(check: Check) -> list[Path]:
@@ -131,9 +150,23 @@ def run_case(check: Check, path: Path) -> CaseResult:
     finally:
         if store is not None:
             store.close()
-    return CaseResult(check.check_id, path.name, expected, findings, errors)
+    expectation, problems = read_expectation(path)
+    mismatches = [str(problem) for problem in problems]
+    if expectation is not None and findings:
+        mismatches += expectation.mismatches(findings)
+    return CaseResult(check.check_id, path.name, expected, findings, errors, tuple(mismatches))
 
 
 def run_cases(catalog: Catalog) -> list[CaseResult]:
     """Every case of every loaded check."""
     return [run_case(check, path) for check in catalog.checks for path in case_files(check)]
+
+
+def expectation_problems(catalog: Catalog) -> list[RuleProblem]:
+    """Every missing, misplaced or invalid ``.expect.toml`` of the loaded checks' cases."""
+    return [
+        problem
+        for check in catalog.checks
+        for path in case_files(check)
+        for problem in read_expectation(path)[1]
+    ]

@@ -5,20 +5,29 @@ with modifiers after ``|``: ``ci`` (case-insensitive), ``glob``, ``re``, ``conta
 ``startswith``, ``endswith``, ``exists``. A list value means any of its items. Keys in
 one table are all required; ``[[match.any]]`` tables need at least one to match;
 ``[match.not]`` must not match. A path crossing a list matches if any element does.
+
+The values tested are written by whoever writes the logs, so no pattern may take more
+than linear time on them: ``re`` uses RE2 (no backreferences or lookarounds; a pattern
+RE2 refuses is a definition error) and ``glob`` the IAM wildcard matcher (``*`` and
+``?`` only, whole value).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import re2
+
+from auditor.policy.wildcard import compile_wildcard
+
 OPERATORS = ("equals", "glob", "re", "contains", "startswith", "endswith", "exists")
 FLAGS = ("ci",)
 
 Predicate = Callable[[Mapping[str, Any]], bool]
+TextTest = Callable[[str], bool]
 _MISSING = object()
 
 
@@ -67,7 +76,7 @@ class _Condition:
     operator: str
     fold: bool
     wanted: tuple[Any, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[TextTest, ...]
 
     def __call__(self, record: Mapping[str, Any]) -> bool:
         values = list(resolve(record, self.path))
@@ -85,9 +94,7 @@ class _Condition:
         if text is None:
             return False
         if self.operator in ("glob", "re"):
-            return any(
-                p.search(text) if self.operator == "re" else p.match(text) for p in self.patterns
-            )
+            return any(test(text) for test in self.patterns)
         wanted = [str(w).lower() if self.fold else str(w) for w in self.wanted]
         if self.operator == "equals":
             return text in wanted
@@ -119,15 +126,35 @@ def _condition(key: str, value: Any) -> _Condition:
     if operator == "exists" and (len(wanted) != 1 or not isinstance(wanted[0], bool)):
         raise MatchDefinitionError(key, "'exists' takes true or false")
     fold = "ci" in modifiers
-    patterns: tuple[re.Pattern[str], ...] = ()
-    if operator in ("glob", "re"):
-        try:
-            flags = re.IGNORECASE if fold else 0
-            sources = [str(w) if operator == "re" else fnmatch.translate(str(w)) for w in wanted]
-            patterns = tuple(re.compile(s, flags) for s in sources)
-        except re.error as exc:
-            raise MatchDefinitionError(key, f"invalid regular expression: {exc}") from None
+    patterns: tuple[TextTest, ...] = ()
+    if operator == "re":
+        patterns = tuple(_regex_test(key, str(w), fold) for w in wanted)
+    elif operator == "glob":
+        patterns = tuple(compile_wildcard(str(w), fold=fold).matches for w in wanted)
     return _Condition(path, operator, fold, wanted, patterns)
+
+
+def _regex_test(key: str, pattern: str, fold: bool) -> TextTest:
+    """An RE2 search for ``pattern`` (linear in the text); refuses what RE2 cannot run."""
+    options = re2.Options()
+    options.log_errors = False
+    options.case_sensitive = not fold
+    try:
+        compiled = re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", errors="replace")
+        raise MatchDefinitionError(
+            key,
+            f"regular expression {pattern!r} rejected by RE2: {reason} (patterns must run in"
+            " linear time: no backreferences, lookahead or lookbehind)",
+        ) from None
+
+    def test(text: str) -> bool:
+        return compiled.search(text) is not None
+
+    return test
 
 
 def compile_match(table: Mapping[str, Any], where: str = "match") -> Predicate:

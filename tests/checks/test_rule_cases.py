@@ -6,7 +6,7 @@ import pytest
 
 from auditor.config import ChecksSettings
 from auditor.rules.base import Check
-from auditor.rules.cases import case_files, run_case
+from auditor.rules.cases import case_files, expectation_problems, run_case
 from auditor.rules.catalog import load_catalog
 
 CATALOG = load_catalog(ChecksSettings())
@@ -15,6 +15,7 @@ CASES = [(check, path) for check in CATALOG.checks for path in case_files(check)
 
 def test_the_builtin_pack_loads_without_problems() -> None:
     assert [str(p) for p in CATALOG.problems + CATALOG.untested] == []
+    assert [str(p) for p in expectation_problems(CATALOG)] == []  # every fail case has one
     assert CATALOG.checks
 
 
@@ -37,6 +38,7 @@ def test_case(check: Check, path: object) -> None:
         for finding in result.findings:
             assert finding.message.endswith("."), finding.message
             assert finding.event_ids
+        assert not result.mismatches, result.mismatches  # severity, category, message
     else:
         assert not result.findings, f"{path.name}: unexpected {result.findings[0].message}"
 

@@ -9,7 +9,6 @@ from auditor.store.database import apply_migrations
 from auditor.store.event_store import EventRow, EventStore
 from auditor.store.migrations import MIGRATIONS
 
-
 BASE_US = 1_700_000_000_000_000  # 2023-11-14: times inside the range a store accepts
 
 
