@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,9 +21,9 @@ from auditor.iam.state import IamState
 from auditor.rules.base import RunContext
 from auditor.rules.catalog import load_catalog
 from auditor.workflow.summaries import changes_outside_iac
+from tests.cli import run as run_cli
 from tests.ingest.records import record, s3_path, write_trail_file
 
-REPO = Path(__file__).resolve().parents[2]
 ACCOUNT = "111122223333"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 TODAY = date(2026, 11, 2)
@@ -124,16 +122,7 @@ def _run_cli(tmp_path: Path, records: list[dict[str, Any]]) -> subprocess.Comple
         f'[[sources]]\nkind = "local"\npaths = ["{logs}"]\n[report]\nformats = ["json"]\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "auditor", "--config", str(config), "--db", "t.db"]
-    return subprocess.run(
-        [*command, "run", "--out", "out"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli("--config", str(config), "--db", "t.db", "run", "--out", "out", cwd=tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 
+from tests.cli import run
 from tests.ingest.records import record
 
 RULE = """id = "user_bob_created_here"
@@ -40,8 +40,7 @@ def _rule(root: Path, expect: str | None) -> Path:
 
 
 def _checks_test(root: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "auditor", "checks", "test", "--rules", str(root)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return run("checks", "test", "--rules", str(root), cwd=root, timeout=120)
 
 
 def test_a_matching_expectation_passes(tmp_path: Path) -> None:
@@ -87,8 +86,7 @@ def test_validate_reports_expectation_problems(tmp_path: Path) -> None:
     (cases / "pass_deleted.expect.toml").write_text('severity = "low"\n', encoding="utf-8")
     config = tmp_path / "config.toml"
     config.write_text(f"[checks]\npaths = [{str(tmp_path)!r}]\n", encoding="utf-8")
-    command = [sys.executable, "-m", "auditor", "--config", str(config), "checks", "validate"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    done = run("--config", str(config), "checks", "validate", cwd=tmp_path, timeout=120)
     assert done.returncode == 2
     assert "fail_created.expect.toml: missing" in done.stdout
     assert "pass_deleted.expect.toml: a pass_ case expects no finding" in done.stdout

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 
 from auditor.rules.catalog import load_rule
+from tests.cli import run
 from tests.ingest.records import record
 
 RULE = """id = "user_agent_catastrophic_regex"
@@ -40,8 +40,7 @@ def _case(root: Path, name: str, user_agent: str) -> None:
 
 
 def _checks_test(root: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "auditor", "checks", "test", "--rules", str(root)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    return run("checks", "test", "--rules", str(root), cwd=root, timeout=60)
 
 
 def test_a_catastrophic_regex_on_a_long_user_agent_finishes(tmp_path: Path) -> None:

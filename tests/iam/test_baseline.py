@@ -13,8 +13,8 @@ from auditor.iam.history import import_baseline, state_at
 from auditor.iam.model import content_getter
 from auditor.iam.state import FAMILIES, IamState
 from auditor.store.event_store import EventStore
+from tests.cli import run
 from tests.iam.builders import ACCOUNT, OTHER, START, gaad
-from tests.iam.cli import run
 
 
 def content(entity: object) -> object:

@@ -17,6 +17,7 @@ from auditor.iam.permissions import identity_documents
 from auditor.iam.replay import replay
 from auditor.policy.actions import allowed_actions, load_action_catalog
 from auditor.store.event_store import EventStore
+from tests.cli import run
 from tests.iam.builders import (
     ACCOUNT,
     EXTERNAL,
@@ -27,7 +28,6 @@ from tests.iam.builders import (
     policy,
     store_records,
 )
-from tests.iam.cli import run
 from tests.iam.week import ALICE, CAROL, DEPLOY, DEPLOYER, TEMP, day, week
 from tests.policy.test_action_bits import compact_names
 

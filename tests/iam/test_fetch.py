@@ -13,8 +13,8 @@ from auditor.iam.baseline import read_authorization_details
 from auditor.iam.drift import compute_drift
 from auditor.iam.fetch import fetch_authorization_details, iam_client
 from auditor.iam.state import IamState
+from tests.cli import run
 from tests.iam.builders import START, policy, trust
-from tests.iam.cli import run
 
 
 def populate(prefix: str) -> str:

@@ -15,6 +15,7 @@ from auditor.iam.permissions import effective_actions
 from auditor.iam.reach import paths_to_admin, who_can_assume
 from auditor.iam.replay import replay
 from auditor.store.event_store import EventStore
+from tests.cli import run
 from tests.iam.builders import (
     ACCOUNT,
     EXTERNAL,
@@ -26,7 +27,6 @@ from tests.iam.builders import (
     store_records,
     trust,
 )
-from tests.iam.cli import run
 from tests.iam.week import ALICE, DEPLOYER, day, week
 
 HOP = f"arn:aws:iam::{ACCOUNT}:role/hop"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from auditor.config import IngestSettings
@@ -12,10 +10,10 @@ from auditor.ingest.pipeline import ingest_files
 from auditor.sources.layout import Window
 from auditor.sources.local import LocalSource
 from auditor.store.event_store import EventRow, EventStore
+from tests.cli import run
 from tests.conftest import fixed_clock
 from tests.ingest.records import record, s3_path, write_trail_file
 
-REPO = Path(__file__).resolve().parents[2]
 POISON = "9999-12-31T23:59:59.999999Z"
 
 
@@ -49,12 +47,7 @@ def _cli_run(tmp_path: Path, logs: Path) -> subprocess.CompletedProcess[str]:
         f'[[sources]]\nkind = "local"\npaths = ["{logs}"]\n[report]\nformats = ["json"]\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "auditor", "--config", str(config), "--db", "t.db", "run"]
-    return subprocess.run(
-        [*command, "--out", "out"], cwd=tmp_path, env=env, capture_output=True, text=True,
-        timeout=300,
-    )  # fmt: skip
+    return run("--config", str(config), "--db", "t.db", "run", "--out", "out", cwd=tmp_path)
 
 
 def test_an_out_of_range_event_time_is_a_problem_and_runs_go_on(tmp_path: Path) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,8 +12,8 @@ from auditor.config import ChecksSettings, Suppression, load_settings, parse_set
 from auditor.errors import ConfigError
 from auditor.rules.catalog import load_catalog
 from auditor.suppress import is_expired
+from tests.cli import run
 
-REPO = Path(__file__).resolve().parents[2]
 ROLE = "arn:aws:iam::111122223333:role/terraform-ci"
 
 
@@ -233,15 +230,6 @@ def test_an_unknown_enabled_id_stops_the_run_with_exit_2(tmp_path: Path) -> None
         '[checks]\nenable = ["cloudtrail_trail_loging_stopped"]\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "auditor", "--config", str(config), "--db", "t.db"]
-    result = subprocess.run(
-        [*command, "run", "--out", "out"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run("--config", str(config), "--db", "t.db", "run", "--out", "out", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "checks.enable" in result.stderr

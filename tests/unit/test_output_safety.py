@@ -19,7 +19,7 @@ import networkx as nx
 import pytest
 
 from auditor.iam.graph import to_dot, to_graphml
-from tests.iam.cli import run
+from tests.cli import run
 from tests.ingest.records import record, s3_path, write_trail_file
 from tests.reports.hostile_text import EVERYTHING, forged_lines, raw_unsafe
 

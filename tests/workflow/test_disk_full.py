@@ -9,15 +9,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.cli import run
 from tests.ingest.records import record, s3_path, write_trail_file
 
-REPO = Path(__file__).resolve().parents[2]
 STOP = {"eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging"}
 
 
@@ -57,10 +56,7 @@ def _fill(path: Path) -> None:
 
 
 def _run(tmp_path: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "auditor", "--config", "config.toml", "run", "--out", str(out)]
-    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    return run("--config", "config.toml", "run", "--out", str(out), cwd=tmp_path, timeout=120)
 
 
 def test_a_full_disk_leaves_last_nights_reports_and_the_mark(
